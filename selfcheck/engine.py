@@ -1,0 +1,309 @@
+"""The exact three-valued evaluation of one rule set. Standard library only.
+
+Facts are held as bit masks of their possible values: a known fact has one bit, an unknown fact
+all of them. An expression is true if it holds for every possible value, false if for none, and
+unknown otherwise (Kleene logic). Kleene logic alone is sound but not complete, so when it leaves
+the outcome open the engine branches on one unknown fact at a time, over the *classes* of its
+values that no expression in the rule set tells apart, and memoizes every state it has seen. The
+outcome is determinate only if every completion of the unknown facts gives the same outcome.
+
+Outcome of a complete set of facts (DESIGN.md section 5):
+    eligible      no exclusion hit, every condition met, and at least one situation matches;
+    not_eligible  otherwise, if an exclusion is hit;
+    mitigable     otherwise, if a mitigation applies;
+    not_eligible  otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .model import KINDS, LEVELS, UNKNOWN, Item, RuleBase, RuleSet
+
+Expr = tuple[Any, ...]  # ("a", fact_index, mask) | ("&", children) | ("|", children) | ("!", child)
+State = tuple[int, ...]
+
+ELIGIBLE, MITIGABLE, NOT_ELIGIBLE = "eligible", "mitigable", "not_eligible"
+ALL_OUTCOMES = frozenset((ELIGIBLE, MITIGABLE, NOT_ELIGIBLE))
+RANK = {NOT_ELIGIBLE: 0, MITIGABLE: 1, ELIGIBLE: 2}
+MEMO_LIMIT = 200_000
+
+
+def kleene(e: Expr, s: State) -> bool | None:
+    op = e[0]
+    if op == "a":
+        m = s[e[1]]
+        x = m & e[2]
+        return True if x == m else (False if x == 0 else None)
+    if op == "&":
+        result: bool | None = True
+        for c in e[1]:
+            v = kleene(c, s)
+            if v is False:
+                return False
+            if v is None:
+                result = None
+        return result
+    if op == "|":
+        result = False
+        for c in e[1]:
+            v = kleene(c, s)
+            if v is True:
+                return True
+            if v is None:
+                result = None
+        return result
+    v = kleene(e[1], s)
+    return None if v is None else not v
+
+
+class Evaluator:
+    """One rule set, compiled for fast exact evaluation as of a date."""
+
+    def __init__(self, rb: RuleBase, rs: RuleSet, as_of: str) -> None:
+        self.rb = rb
+        self.rs = rs
+        self.as_of = as_of
+        self.fact_ids = [f.id for f in rb.facts]
+        self.index = {fid: i for i, fid in enumerate(self.fact_ids)}
+        self.bits = [{v: 1 << j for j, v in enumerate(f.value_ids)} for f in rb.facts]
+        self.full = [(1 << len(f.values)) - 1 for f in rb.facts]
+        self.ordered = [list(f.value_ids) for f in rb.facts]
+        self.items: dict[str, list[Item]] = {k: [it for it in rs.items[k] if it.in_force(as_of)] for k in KINDS}
+        self.exprs: dict[str, Expr] = {}
+        self.expr_facts: dict[str, frozenset[int]] = {}
+        atoms: dict[int, set[int]] = {}
+        for kind in KINDS:
+            for it in self.items[kind]:
+                self.exprs[it.id] = self.compile(it.when, atoms)
+                self.expr_facts[it.id] = frozenset(self._facts(self.exprs[it.id]))
+        self.distinctions = [(d, self.compile(d.tolerable_when, atoms), self.compile(d.other_when, atoms))
+                             for d in rb.distinctions()]
+        for _, t, o in self.distinctions:
+            self.expr_facts[id(t)] = frozenset(self._facts(t))
+            self.expr_facts[id(o)] = frozenset(self._facts(o))
+        # Classes: values of a fact that every atom treats alike.
+        self.classes: list[list[int]] = []
+        for i, full in enumerate(self.full):
+            groups: dict[tuple[bool, ...], int] = {}
+            for j in range(full.bit_length()):
+                bit = 1 << j
+                sig = tuple(bool(m & bit) for m in sorted(atoms.get(i, ())))
+                groups[sig] = groups.get(sig, 0) | bit
+            self.classes.append(list(groups.values()))
+        self.kind_ids = {k: [it.id for it in self.items[k]] for k in KINDS}
+        self.items_of_fact: dict[int, list[str]] = {}
+        for iid, fs in self.expr_facts.items():
+            if isinstance(iid, str):
+                for f in fs:
+                    self.items_of_fact.setdefault(f, []).append(iid)
+        self.memo: dict[State, frozenset[str]] = {}
+        self._split_cache: dict[tuple[int, int], bool] = {}
+        self.exact_memo: dict[tuple[int, State], bool | None] = {}
+
+    # -- compiling ------------------------------------------------------------------------------------
+    def compile(self, when: dict[str, Any], atoms: dict[int, set[int]]) -> Expr:
+        if "all" in when:
+            return ("&", tuple(self.compile(w, atoms) for w in when["all"]))
+        if "any" in when:
+            return ("|", tuple(self.compile(w, atoms) for w in when["any"]))
+        if "not" in when:
+            return ("!", self.compile(when["not"], atoms))
+        i = self.index[when["fact"]]
+        order = self.ordered[i]
+        if "is" in when:
+            values = [when["is"]]
+        elif "in" in when:
+            values = list(when["in"])
+        elif "at_most" in when:  # at most as bad as V: V or a more favourable value
+            values = order[: order.index(when["at_most"]) + 1]
+        else:
+            values = order[order.index(when["at_least"]):]
+        mask = 0
+        for v in values:
+            mask |= self.bits[i][v]
+        atoms.setdefault(i, set()).add(mask)
+        return ("a", i, mask)
+
+    def _facts(self, e: Expr) -> Iterable[int]:
+        if e[0] == "a":
+            yield e[1]
+        elif e[0] == "!":
+            yield from self._facts(e[1])
+        else:
+            for c in e[1]:
+                yield from self._facts(c)
+
+    # -- states -----------------------------------------------------------------------------------------
+    def state(self, facts: dict[str, Any], loss_levels: list[str] | None = None) -> State:
+        s = []
+        for i, fid in enumerate(self.fact_ids):
+            v = facts.get(fid, UNKNOWN)
+            s.append(self.full[i] if v == UNKNOWN else self.bits[i][v])
+        if loss_levels is not None and "loss_level" in self.index:
+            i = self.index["loss_level"]
+            allowed = 0
+            for lv in loss_levels:
+                allowed |= self.bits[i][lv]
+            s[i] &= allowed
+        return tuple(s)
+
+    # -- the outcome ---------------------------------------------------------------------------------------
+    def _decide(self, vals: dict[str, bool | None]) -> str | None:
+        ex = _any(vals[i] for i in self.kind_ids["exclusions"])
+        cond = _all(vals[i] for i in self.kind_ids["conditions"])
+        sit = _any(vals[i] for i in self.kind_ids["situations"])
+        mit = _any(vals[i] for i in self.kind_ids["mitigations"])
+        elig = _all((None if ex is None else not ex, cond, sit))
+        if elig is True:
+            return ELIGIBLE
+        if ex is True:
+            return NOT_ELIGIBLE
+        if elig is False:
+            if mit is False:
+                return NOT_ELIGIBLE
+            if ex is False and mit is True:
+                return MITIGABLE
+        return None
+
+    def outcomes(self, s: State) -> frozenset[str]:
+        """Every outcome some completion of s gives (exact)."""
+        hit = self.memo.get(s)
+        if hit is not None:
+            return hit
+        vals = {iid: kleene(self.exprs[iid], s) for iid in self.exprs}
+        decided = self._decide(vals)
+        if decided is not None:
+            result = frozenset((decided,))
+        else:
+            i = self._branch_fact(s, (iid for iid, v in vals.items() if v is None))
+            found: set[str] = set()
+            for cls in self.classes[i]:
+                m = s[i] & cls
+                if m:
+                    found |= self.outcomes(s[:i] + (m,) + s[i + 1:])
+                    if len(found) == 3:
+                        break
+            result = frozenset(found)
+        if len(self.memo) > MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[s] = result
+        return result
+
+    def _branch_fact(self, s: State, open_ids: Iterable[Any]) -> int:
+        counts: dict[int, int] = {}
+        for iid in open_ids:
+            for f in self.expr_facts[iid]:
+                if self._splits(f, s[f]):  # its possible values fall in more than one class
+                    counts[f] = counts.get(f, 0) + 1
+        return max(counts, key=lambda f: (counts[f], -f))
+
+    def _splits(self, f: int, mask: int) -> bool:
+        key = (f, mask)
+        hit = self._split_cache.get(key)
+        if hit is None:
+            hit = self._split_cache[key] = sum(1 for c in self.classes[f] if c & mask) > 1
+        return hit
+
+    def exact(self, e: Expr, key: Any, s: State) -> bool | None:
+        """The exact three-valued value of one expression: True/False for every completion, else None."""
+        v = kleene(e, s)
+        if v is not None:
+            return v
+        facts = self.expr_facts[key]
+        sub = tuple(s[f] if f in facts else 0 for f in range(len(s)))
+        mk = (id(e), sub)
+        if mk in self.exact_memo:
+            return self.exact_memo[mk]
+        i = self._branch_fact(s, (key,))
+        seen: set[bool | None] = set()
+        for cls in self.classes[i]:
+            m = s[i] & cls
+            if m:
+                seen.add(self.exact(e, key, s[:i] + (m,) + s[i + 1:]))
+                if None in seen or len(seen) == 2:
+                    break
+        result = seen.pop() if len(seen) == 1 else None
+        self.exact_memo[mk] = result
+        return result
+
+    def item_values(self, s: State) -> dict[str, bool | None]:
+        return {iid: self.exact(e, iid, s) for iid, e in self.exprs.items()}
+
+    # -- counterfactuals ---------------------------------------------------------------------------------
+    def would_change(self, s: State, current: str, loss_mask: int | None) -> list[tuple[int, int, str]]:
+        """Single-fact changes that change the outcome: (fact index, value bit, new outcome).
+
+        Values of one class give the same outcome, so one evaluation per class suffices. A known
+        fact is tried at every other class; an unknown one at every class ("if it turns out to be").
+        loss_mask limits loss_level to what the given quantities allow.
+        """
+        out: list[tuple[int, int, str]] = []
+        base_vals = {iid: kleene(e, s) for iid, e in self.exprs.items()}
+        loss_i = self.index.get("loss_level")
+        for i, cur in enumerate(s):
+            affected = self.items_of_fact.get(i)
+            if not affected:
+                continue
+            known = cur & (cur - 1) == 0
+            for cls in self.classes[i]:
+                if known and cls & cur:
+                    continue
+                target = cls & loss_mask if (i == loss_i and loss_mask is not None) else cls
+                if not target:
+                    continue
+                new_s = s[:i] + (target,) + s[i + 1:]
+                vals = dict(base_vals)
+                for iid in affected:
+                    vals[iid] = kleene(self.exprs[iid], new_s)
+                decided = self._decide(vals)
+                found = frozenset((decided,)) if decided else self.outcomes(new_s)
+                new = next(iter(found)) if len(found) == 1 else "undetermined"
+                if new == current:
+                    continue
+                for j in range(target.bit_length()):
+                    if target >> j & 1:
+                        out.append((i, 1 << j, new))
+        return out
+
+
+def _any(vals: Iterable[bool | None]) -> bool | None:
+    result: bool | None = False
+    for v in vals:
+        if v is True:
+            return True
+        if v is None:
+            result = None
+    return result
+
+
+def _all(vals: Iterable[bool | None]) -> bool | None:
+    result: bool | None = True
+    for v in vals:
+        if v is False:
+            return False
+        if v is None:
+            result = None
+    return result
+
+
+_EVALUATORS: dict[tuple[str, str, tuple[str, ...]], Evaluator] = {}
+
+
+def evaluator(rb: RuleBase, rs: RuleSet, as_of: str) -> Evaluator:
+    """A cached evaluator: items in force on as_of decide the cache key, not the date itself."""
+    key = (rb.version, rs.id, tuple(it.id for it in rs.all_items() if it.in_force(as_of)))
+    ev = _EVALUATORS.get(key)
+    if ev is None:
+        if len(_EVALUATORS) > 64:
+            _EVALUATORS.clear()
+        ev = _EVALUATORS[key] = Evaluator(rb, rs, as_of)
+    return ev
+
+
+def value_of_bit(ev: Evaluator, i: int, bit: int) -> str:
+    return ev.ordered[i][bit.bit_length() - 1]
+
+
+__all__ = ["ALL_OUTCOMES", "Evaluator", "LEVELS", "RANK", "evaluator", "kleene", "value_of_bit"]

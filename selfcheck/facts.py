@@ -1,0 +1,99 @@
+"""Validate and normalize a set of facts: {fact_id: value}; omitted facts are unknown.
+
+Standard library only: the CLI and the browser worker both use it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .errors import FactsError, Problem
+from .model import LEVELS, QUANTITIES, UNKNOWN, RuleBase
+
+UNKNOWN_WORDS = {UNKNOWN, "不清楚", "unknown", ""}
+
+
+def _default_locate(path: tuple[Any, ...]) -> str:
+    return f"事实 {path[0]}" if path else "事实"
+
+
+def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], str] | None = None) -> dict[str, Any]:
+    """Return {fact: value|"unknown", quantity: number|None}; raise FactsError with every problem."""
+    where = locate or _default_locate
+    problems: list[Problem] = []
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise FactsError([Problem(where(()), f"事实应写成 {{事实id: 取值}} 的映射，实际是 {type(raw).__name__}",
+                                  fix="例如 `intent: inadvertent`，每行一个事实")])
+    facts = {f.id: f for f in rb.facts}
+    quantities = {q.id for q in rb.quantities}
+    out: dict[str, Any] = {f.id: UNKNOWN for f in rb.facts}
+    out.update({q: None for q in QUANTITIES if q in quantities})
+    for key, value in raw.items():
+        if key in facts:
+            fact = facts[key]
+            if value is True and "yes" in fact.value_ids:
+                value = "yes"
+            elif value is False and "no" in fact.value_ids:
+                value = "no"
+            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
+                continue
+            if not isinstance(value, str) or value not in fact.value_ids:
+                problems.append(Problem(where((key,)), f"事实 {key} 的取值 {value!r} 无效",
+                                        ", ".join(fact.value_ids) + f", {UNKNOWN}",
+                                        f"改成允许的取值之一；不清楚就写 {UNKNOWN} 或删去这一行"))
+                continue
+            out[key] = value
+        elif key in quantities:
+            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
+                continue
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+            if ok and key != "economic_loss_wan" and value != int(value):
+                ok = False
+            if not ok:
+                kind = "非负数（万元）" if key == "economic_loss_wan" else "非负整数"
+                problems.append(Problem(where((key,)), f"{key} 应为{kind}，实际是 {value!r}", kind,
+                                        f"写数字；不清楚就写 {UNKNOWN} 或删去这一行"))
+                continue
+            out[key] = int(value) if key != "economic_loss_wan" else value
+        else:
+            problems.append(Problem(where((key,)), f"未知的事实 {key!r}",
+                                    ", ".join(list(facts) + sorted(quantities)),
+                                    "检查拼写；可用 `python -m selfcheck facts` 查看全部事实"))
+    if problems:
+        raise FactsError(problems)
+    if "loss_level" in facts:
+        possible = derived_loss_levels(rb, out)
+        if out["loss_level"] != UNKNOWN and out["loss_level"] not in possible:
+            given = "，".join(f"{q}={out[q]}" for q in QUANTITIES if out.get(q) is not None)
+            raise FactsError([Problem(where(("loss_level",)),
+                                      f"后果程度 loss_level={out['loss_level']} 与按数量换算的结果（{given} ⇒ "
+                                      f"{'、'.join(possible)}）不一致",
+                                      "、".join(possible),
+                                      "核对损失金额和伤亡人数，或改正 loss_level（二者须一致）")])
+    return out
+
+
+def level_of(rb: RuleBase, quantity: str, amount: float) -> int:
+    """Index in LEVELS reached by one quantity (0 when the amount is zero)."""
+    if amount <= 0:
+        return 0
+    for lv in (rb.scale or {}).get("levels", []):  # sorted most severe first
+        bound = lv.get(quantity)
+        if bound is not None and amount >= bound:
+            return LEVELS.index(lv["level"])
+    return 1
+
+
+def derived_loss_levels(rb: RuleBase, facts: dict[str, Any]) -> list[str]:
+    """The loss levels the given quantities allow (all of them when none is given)."""
+    given = {q: facts.get(q) for q in QUANTITIES if facts.get(q) is not None}
+    if not given:
+        return list(LEVELS)
+    low = max(level_of(rb, q, a) for q, a in given.items())
+    if len(given) == len(QUANTITIES):
+        return [LEVELS[low]]
+    return list(LEVELS[low:])

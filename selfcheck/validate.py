@@ -1,0 +1,487 @@
+"""Validate raw rule data and turn it into the compiled rule base (plain JSON-able dicts).
+
+Standard library only. The raw data comes from YAML on the build side (with line numbers) or from
+the compiled JSON in the browser (no line numbers). Every problem is collected, not only the first.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .errors import Problem
+
+Path = tuple[Any, ...]
+Locate = Callable[[str, Path], str]
+
+DIMENSIONS = ("动机态度", "错误性质", "客观条件", "后果程度", "补救措施")
+ITEM_KINDS = ("exclusions", "conditions", "situations", "mitigations")
+OUTCOMES = ("eligible", "mitigable", "not_eligible", "undetermined")
+RELIABILITY = ("official", "secondary", "paper")
+ID_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+# YAML folds a long scalar's lines with a space; between Chinese characters that space is noise.
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+FOLD_RE = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+
+
+def _fmt_path(path: Path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "（文件顶层）"
+
+
+class Checker:
+    """Collects problems while walking one file's data."""
+
+    def __init__(self, file: str, locate: Locate, problems: list[Problem]) -> None:
+        self.file = file
+        self.locate = locate
+        self.problems = problems
+
+    def where(self, path: Path) -> str:
+        return self.locate(self.file, path)
+
+    def add(self, path: Path, what: str, allowed: str = "", fix: str = "") -> None:
+        self.problems.append(Problem(self.where(path), f"{what}（位置：{_fmt_path(path)}）", allowed, fix))
+
+    # -- shapes -------------------------------------------------------------------------------
+    def mapping(self, obj: Any, path: Path, required: Iterable[str], optional: Iterable[str] = ()) -> bool:
+        required = tuple(required)
+        optional = tuple(optional)
+        if not isinstance(obj, dict):
+            self.add(path, f"应为键值映射，实际是 {type(obj).__name__}", fix="按 docs/rules-format.md 的格式书写")
+            return False
+        allowed = required + optional
+        for key in obj:
+            if key not in allowed:
+                self.add(path + (key,), f'未知的键 "{key}"', ", ".join(allowed), "检查拼写，或删除这个键")
+        for key in required:
+            if key not in obj or obj[key] is None or obj[key] == "":
+                what = "缺少引用出处 cite" if key == "cite" else f'缺少必填的键 "{key}"'
+                self.add(path, what, fix=f'补上 "{key}"（格式见 docs/rules-format.md）')
+        return True
+
+    def text(self, obj: Any, path: Path, key: str, required: bool = True) -> str | None:
+        value = obj.get(key) if isinstance(obj, dict) else None
+        if value is None:
+            return None  # missing required keys are reported by mapping()
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.add(path + (key,), f'"{key}" 应为非空文字', fix="用引号写成一段文字")
+            return None
+        return FOLD_RE.sub("", value.strip())
+
+    def date(self, obj: Any, path: Path, key: str) -> str | None:
+        value = obj.get(key) if isinstance(obj, dict) else None
+        if value is None:
+            return None
+        if isinstance(value, _dt.datetime):
+            value = value.date()
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return _dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
+        self.add(path + (key,), f'"{key}" 不是有效日期：{value!r}', "YYYY-MM-DD", "写成 2024-01-01 这样的日期")
+        return None
+
+    def boolean(self, obj: Any, path: Path, key: str, default: bool) -> bool:
+        value = obj.get(key, default) if isinstance(obj, dict) else default
+        if not isinstance(value, bool):
+            self.add(path + (key,), f'"{key}" 应为 true 或 false', "true, false")
+            return default
+        return value
+
+    def items(self, obj: Any, path: Path, key: str) -> list[Any]:
+        value = obj.get(key) if isinstance(obj, dict) else None
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.add(path + (key,), f'"{key}" 应为列表', fix="每一项以 - 开头")
+            return []
+        return value
+
+    def ident(self, obj: Any, path: Path, seen: dict[str, str]) -> str | None:
+        value = obj.get("id") if isinstance(obj, dict) else None
+        if value is None:
+            return None
+        if not isinstance(value, str) or not ID_RE.match(value):
+            self.add(path + ("id",), f"id 格式不对：{value!r}", "小写字母开头，只含小写字母、数字、- 和 _",
+                     "改成例如 js-ex-private-gain")
+            return None
+        here = self.where(path + ("id",))
+        if value in seen:
+            self.add(path + ("id",), f'id "{value}" 重复，已在 {seen[value]} 使用', fix="给这一项换一个唯一的 id")
+            return None
+        seen[value] = here
+        return value
+
+
+# -- facts vocabulary ------------------------------------------------------------------------------
+
+def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem]) -> dict[str, Any]:
+    c = Checker(file, locate, problems)
+    out: dict[str, Any] = {"facts": [], "quantities": [], "dimensions": [], "unknown_label": "不清楚"}
+    if not c.mapping(data, (), ("facts", "dimensions", "unknown_label"), ("quantities",)):
+        return out
+    out["unknown_label"] = c.text(data, (), "unknown_label") or "不清楚"
+    for i, dim in enumerate(c.items(data, (), "dimensions")):
+        p: Path = ("dimensions", i)
+        if c.mapping(dim, p, ("id", "help")):
+            if dim.get("id") not in DIMENSIONS:
+                c.add(p + ("id",), f"未知的维度 {dim.get('id')!r}", "、".join(DIMENSIONS))
+            out["dimensions"].append({"id": dim.get("id"), "help": c.text(dim, p, "help")})
+    seen: dict[str, str] = {}
+    for i, fact in enumerate(c.items(data, (), "facts")):
+        p = ("facts", i)
+        if not c.mapping(fact, p, ("id", "question", "help", "dimension", "values"), ("ordered",)):
+            continue
+        fid = c.ident(fact, p, seen)
+        if fact.get("dimension") not in DIMENSIONS:
+            c.add(p + ("dimension",), f"未知的维度 {fact.get('dimension')!r}", "、".join(DIMENSIONS))
+        values = []
+        vseen: dict[str, str] = {}
+        for j, val in enumerate(c.items(fact, p, "values")):
+            vp = p + ("values", j)
+            if not c.mapping(val, vp, ("id", "label"), ("help",)):
+                continue
+            vid = val.get("id")
+            if isinstance(vid, bool):  # YAML 1.1 reads a bare yes/no as a boolean
+                c.add(vp + ("id",), f"取值 id 被 YAML 读成了布尔值 {vid}", fix='给 yes/no 加引号："yes"')
+                continue
+            vid = c.ident(val, vp, vseen)
+            if vid is None:
+                continue
+            if vid == "unknown":
+                c.add(vp + ("id",), '"unknown" 是保留的取值（不清楚），不能用作取值 id', fix="换一个 id")
+            values.append({"id": vid, "label": c.text(val, vp, "label"), "help": c.text(val, vp, "help") or ""})
+        if len(values) < 2:
+            c.add(p + ("values",), "一个事实至少要有两个取值")
+        if fid:
+            out["facts"].append({
+                "id": fid, "question": c.text(fact, p, "question"), "help": c.text(fact, p, "help"),
+                "dimension": fact.get("dimension"), "ordered": c.boolean(fact, p, "ordered", False),
+                "values": values,
+            })
+    for i, q in enumerate(c.items(data, (), "quantities")):
+        p = ("quantities", i)
+        if c.mapping(q, p, ("id", "question", "help", "unit")):
+            qid = c.ident(q, p, seen)
+            if qid:
+                out["quantities"].append({"id": qid, "question": c.text(q, p, "question"),
+                                          "help": c.text(q, p, "help"), "unit": c.text(q, p, "unit")})
+    return out
+
+
+# -- citations and expressions --------------------------------------------------------------------
+
+def compile_cite(c: Checker, obj: Any, path: Path) -> dict[str, Any] | None:
+    cite = obj.get("cite") if isinstance(obj, dict) else None
+    p = path + ("cite",)
+    if cite is None:
+        return None  # reported as missing by the caller's mapping()
+    if not c.mapping(cite, p, ("document", "article", "source", "reliability"), ("note",)):
+        return None
+    source = cite.get("source")
+    out_source = None
+    if source is not None and c.mapping(source, p + ("source",), ("title",), ("url", "note")):
+        url = c.text(source, p + ("source",), "url")
+        if url and not url.startswith(("http://", "https://")):
+            c.add(p + ("source", "url"), f"网址应以 http:// 或 https:// 开头：{url}")
+        out_source = {"title": c.text(source, p + ("source",), "title"), "url": url}
+    if cite.get("reliability") not in RELIABILITY:
+        c.add(p + ("reliability",), f"未知的可靠程度 {cite.get('reliability')!r}", ", ".join(RELIABILITY),
+              "official=看到了官方原文；secondary=公开发表的转述或转载；paper=只见于陈朋(2022)的引述")
+    out = {"document": c.text(cite, p, "document"), "article": c.text(cite, p, "article"),
+           "source": out_source, "reliability": cite.get("reliability")}
+    if cite.get("note"):
+        out["note"] = c.text(cite, p, "note")
+    return out
+
+
+class Vocabulary:
+    """The facts and values an expression may use."""
+
+    def __init__(self, facts: list[dict[str, Any]]) -> None:
+        self.values = {f["id"]: [v["id"] for v in f["values"]] for f in facts}
+        self.ordered = {f["id"] for f in facts if f["ordered"]}
+
+
+def _value(v: Any) -> Any:
+    if v is True:
+        return "yes"
+    if v is False:
+        return "no"
+    return v
+
+
+def compile_when(c: Checker, expr: Any, path: Path, vocab: Vocabulary) -> Any:
+    """Validate a `when` expression and return its canonical form (or None when invalid)."""
+    if not isinstance(expr, dict) or len(expr) == 0:
+        c.add(path, "条件表达式应为映射", "{fact: …, is: …}、{fact: …, in: […]}、{all: […]}、{any: […]}、{not: …}")
+        return None
+    keys = set(expr)
+    for op in ("all", "any"):
+        if op in keys:
+            if keys != {op}:
+                c.add(path, f'"{op}" 不能与其他键并列：{sorted(keys)}', fix=f'把其他条件放进 "{op}" 的列表里')
+                return None
+            parts = expr[op]
+            if not isinstance(parts, list) or not parts:
+                c.add(path + (op,), f'"{op}" 后面应是非空列表')
+                return None
+            compiled = [compile_when(c, e, path + (op, i), vocab) for i, e in enumerate(parts)]
+            return None if any(x is None for x in compiled) else {op: compiled}
+    if "not" in keys:
+        if keys != {"not"}:
+            c.add(path, f'"not" 不能与其他键并列：{sorted(keys)}')
+            return None
+        inner = compile_when(c, expr["not"], path + ("not",), vocab)
+        return None if inner is None else {"not": inner}
+    if "fact" not in keys:
+        c.add(path, f"无法识别的条件表达式键：{sorted(keys)}", "fact, is, in, at_most, at_least, all, any, not")
+        return None
+    tests = keys & {"is", "in", "at_most", "at_least"}
+    extra = keys - {"fact", "is", "in", "at_most", "at_least"}
+    for k in sorted(extra):
+        c.add(path + (k,), f'未知的键 "{k}"', "fact, is, in, at_most, at_least")
+    fact = expr["fact"]
+    if fact not in vocab.values:
+        c.add(path + ("fact",), f"未知的事实 {fact!r}", ", ".join(vocab.values), "使用 rules/facts.yaml 中定义的事实 id")
+        return None
+    if len(tests) != 1:
+        c.add(path, f"事实 {fact} 的条件应当只有一个比较（is、in、at_most、at_least 之一）")
+        return None
+    op = tests.pop()
+    allowed = vocab.values[fact]
+    raw = expr[op]
+    if op == "in":
+        if not isinstance(raw, list) or not raw:
+            c.add(path + ("in",), '"in" 后面应是非空列表')
+            return None
+        values = [_value(v) for v in raw]
+    else:
+        values = [_value(raw)]
+    bad = [v for v in values if v not in allowed]
+    for v in bad:
+        c.add(path + (op,), f"事实 {fact} 没有取值 {v!r}", ", ".join(allowed), "改成允许的取值之一")
+    if bad:
+        return None
+    if op in ("at_most", "at_least") and fact not in vocab.ordered:
+        c.add(path + (op,), f"事实 {fact} 的取值没有先后顺序，不能用 {op}", fix="改用 is 或 in")
+        return None
+    return {"fact": fact, op: values if op == "in" else values[0]}
+
+
+def expr_facts(expr: Any) -> set[str]:
+    if "fact" in expr:
+        return {expr["fact"]}
+    if "not" in expr:
+        return expr_facts(expr["not"])
+    out: set[str] = set()
+    for e in expr.get("all", expr.get("any", [])):
+        out |= expr_facts(e)
+    return out
+
+
+# -- rule sets --------------------------------------------------------------------------------------
+
+ITEM_KEYS = ("id", "title", "when", "text", "cite")
+ITEM_OPTIONAL = ("verbatim", "effective", "until", "note")
+RULESET_KEYS = ("id", "title", "short", "issuer", "effective", "last_reviewed", "source") + ITEM_KINDS[2:3] + ("advice",)
+RULESET_OPTIONAL = ("number", "until", "note", "exclusions", "conditions", "mitigations", "distinctions",
+                    "scale", "jurisdiction")
+
+
+def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: list[Problem],
+                    vocab: Vocabulary, seen: dict[str, str]) -> dict[str, Any] | None:
+    c = Checker(file, locate, problems)
+    if not c.mapping(data, (), RULESET_KEYS, RULESET_OPTIONAL):
+        return None
+    if data.get("id") != stem:
+        c.add(("id",), f"id {data.get('id')!r} 与文件名 {stem!r} 不一致", fix=f"把 id 改成 {stem}，或改文件名")
+    out: dict[str, Any] = {"id": stem, "jurisdiction": data.get("jurisdiction") or stem}
+    for key in ("title", "short", "issuer"):
+        out[key] = c.text(data, (), key)
+    out["number"] = c.text(data, (), "number") if data.get("number") is not None else None
+    out["effective"] = c.date(data, (), "effective")
+    out["until"] = c.date(data, (), "until")
+    out["last_reviewed"] = c.date(data, (), "last_reviewed")
+    source = data.get("source")
+    out["source"] = None
+    if source is not None and c.mapping(source, ("source",), ("title", "reliability"), ("url", "note")):
+        if source.get("reliability") not in RELIABILITY:
+            c.add(("source", "reliability"), f"未知的可靠程度 {source.get('reliability')!r}", ", ".join(RELIABILITY))
+        out["source"] = {"title": c.text(source, ("source",), "title"), "url": c.text(source, ("source",), "url"),
+                         "reliability": source.get("reliability")}
+        if source.get("note"):
+            out["source"]["note"] = c.text(source, ("source",), "note")
+    out["note"] = c.text(data, (), "note") if data.get("note") else ""
+    out["scale"] = c.text(data, (), "scale") if data.get("scale") else None
+    for kind in ITEM_KINDS:
+        out[kind] = []
+        for i, item in enumerate(c.items(data, (), kind)):
+            p: Path = (kind, i)
+            if not c.mapping(item, p, ITEM_KEYS, ITEM_OPTIONAL):
+                continue
+            iid = c.ident(item, p, seen)
+            when = compile_when(c, item.get("when"), p + ("when",), vocab) if "when" in item else None
+            compiled = {
+                "id": iid, "title": c.text(item, p, "title"), "when": when,
+                "text": c.text(item, p, "text"), "verbatim": c.boolean(item, p, "verbatim", False),
+                "effective": c.date(item, p, "effective"), "until": c.date(item, p, "until"),
+                "cite": compile_cite(c, item, p),
+            }
+            if item.get("note"):
+                compiled["note"] = c.text(item, p, "note")
+            out[kind].append(compiled)
+    if not out["situations"] and "situations" in data:
+        c.add(("situations",), "至少要有一种容错情形")
+    out["distinctions"] = []
+    for i, d in enumerate(c.items(data, (), "distinctions")):
+        p = ("distinctions", i)
+        if not c.mapping(d, p, ("id", "title", "tolerable_side", "other_side", "tolerable_when", "other_when",
+                                "text", "cite"), ("verbatim", "note", "text_2018", "cite_2018")):
+            continue
+        out["distinctions"].append({
+            "id": c.ident(d, p, seen), "title": c.text(d, p, "title"),
+            "tolerable_side": c.text(d, p, "tolerable_side"), "other_side": c.text(d, p, "other_side"),
+            "tolerable_when": compile_when(c, d.get("tolerable_when"), p + ("tolerable_when",), vocab),
+            "other_when": compile_when(c, d.get("other_when"), p + ("other_when",), vocab),
+            "text": c.text(d, p, "text"), "verbatim": c.boolean(d, p, "verbatim", False),
+            "cite": compile_cite(c, d, p),
+        })
+        if d.get("text_2018") is not None or d.get("cite_2018") is not None:
+            # The 2018 中办《意见》 restates each distinction in slightly different words.
+            later = {"text": d.get("text_2018"), "cite": d.get("cite_2018")}
+            out["distinctions"][-1]["text_2018"] = c.text(d, p, "text_2018") if later["text"] else None
+            out["distinctions"][-1]["cite_2018"] = compile_cite(c, {"cite": later["cite"]}, p) \
+                if later["cite"] is not None else None
+    advice = data.get("advice")
+    out["advice"] = {}
+    if advice is not None and c.mapping(advice, ("advice",), OUTCOMES):
+        out["advice"] = {o: c.text(advice, ("advice",), o) for o in OUTCOMES}
+    return out
+
+
+def check_periods(rulesets: list[dict[str, Any]], file_of: dict[str, str], locate: Locate,
+                  problems: list[Problem]) -> None:
+    """Rule sets of one jurisdiction must not overlap in time (no silent fallback)."""
+    by_j: dict[str, list[dict[str, Any]]] = {}
+    for rs in rulesets:
+        by_j.setdefault(rs["jurisdiction"], []).append(rs)
+    for j, sets in by_j.items():
+        sets = sorted(sets, key=lambda r: r["effective"] or "")
+        for a, b in zip(sets, sets[1:]):
+            if a["until"] is None or (b["effective"] and a["until"] > b["effective"]):
+                problems.append(Problem(locate(file_of[b["id"]], ("effective",)),
+                                        f"{j} 的规则集 {a['id']} 与 {b['id']} 的有效期重叠",
+                                        fix=f"给 {a['id']} 写上 until（不晚于 {b['effective']}）"))
+    for rs in rulesets:
+        if rs["effective"] and rs["until"] and rs["until"] <= rs["effective"]:
+            problems.append(Problem(locate(file_of[rs["id"]], ("until",)), "until 早于或等于 effective"))
+
+
+# -- outcome texts ------------------------------------------------------------------------------------
+
+def compile_texts(data: Any, file: str, locate: Locate, problems: list[Problem]) -> dict[str, Any]:
+    c = Checker(file, locate, problems)
+    out: dict[str, Any] = {"outcomes": {}, "kinds": {}, "statuses": {}, "distinction_statuses": {}, "disclaimer": ""}
+    if not c.mapping(data, (), ("outcomes", "kinds", "statuses", "distinction_statuses", "disclaimer")):
+        return out
+    for i, o in enumerate(c.items(data, (), "outcomes")):
+        p: Path = ("outcomes", i)
+        if c.mapping(o, p, ("id", "label", "meaning")):
+            if o["id"] not in OUTCOMES:
+                c.add(p + ("id",), f"未知的结果 {o['id']!r}", ", ".join(OUTCOMES))
+            out["outcomes"][o["id"]] = {"label": c.text(o, p, "label"), "meaning": c.text(o, p, "meaning")}
+    for o in OUTCOMES:
+        if o not in out["outcomes"]:
+            c.add(("outcomes",), f"缺少结果 {o} 的文字", fix="补上这一项的 id、label、meaning")
+    expected = {"kinds": ITEM_KINDS, "statuses": ("hit", "not_hit", "met", "unmet", "unknown"),
+                "distinction_statuses": ("tolerable", "other", "not_applicable", "unknown")}
+    for key, ids in expected.items():
+        if c.mapping(data.get(key), (key,), ids):
+            out[key] = {k: c.text(data[key], (key,), k) for k in ids}
+    out["disclaimer"] = c.text(data, (), "disclaimer") or ""
+    return out
+
+
+# -- scales ---------------------------------------------------------------------------------------------
+
+LEVEL_ORDER = ("none", "ordinary", "larger", "major", "especially_major")
+
+
+def compile_scale(data: Any, file: str, locate: Locate, problems: list[Problem]) -> dict[str, Any] | None:
+    c = Checker(file, locate, problems)
+    if not c.mapping(data, (), ("id", "title", "cite", "levels", "text"), ("verbatim",)):
+        return None
+    levels = []
+    for i, lv in enumerate(c.items(data, (), "levels")):
+        p: Path = ("levels", i)
+        if not c.mapping(lv, p, ("level",), ("deaths", "serious_injuries", "economic_loss_wan")):
+            continue
+        if lv.get("level") not in LEVEL_ORDER[2:]:
+            c.add(p + ("level",), f"未知的后果等级 {lv.get('level')!r}", ", ".join(LEVEL_ORDER[2:]))
+            continue
+        bounds = {}
+        for q in ("deaths", "serious_injuries", "economic_loss_wan"):
+            v = lv.get(q)
+            if v is None:
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
+                c.add(p + (q,), f"{q} 的下限应为正数：{v!r}")
+                continue
+            bounds[q] = v
+        levels.append({"level": lv["level"], **bounds})
+    levels.sort(key=lambda lv: -LEVEL_ORDER.index(lv["level"]))
+    return {"id": c.text(data, (), "id"), "title": c.text(data, (), "title"), "text": c.text(data, (), "text"),
+            "verbatim": c.boolean(data, (), "verbatim", False), "cite": compile_cite(c, data, ()), "levels": levels}
+
+
+# -- procedures -------------------------------------------------------------------------------------------
+
+def compile_procedures(data: Any, file: str, locate: Locate, problems: list[Problem],
+                       jurisdictions: set[str]) -> dict[str, Any]:
+    """rules/procedure.yaml: one procedure per jurisdiction, plus `model` (the seed paper's model)."""
+    c = Checker(file, locate, problems)
+    out: dict[str, Any] = {}
+    if not isinstance(data, dict):
+        c.add((), "应为映射：每个地区一个程序")
+        return out
+    seen: dict[str, str] = {}
+
+    def step(s: Any, p: Path) -> dict[str, Any] | None:
+        if not c.mapping(s, p, ("id", "name", "actor", "action"), ("cite", "note")):
+            return None
+        st = {"id": c.ident(s, p, seen), "name": c.text(s, p, "name"), "actor": c.text(s, p, "actor"),
+              "action": c.text(s, p, "action")}
+        if s.get("cite") is not None:
+            st["cite"] = compile_cite(c, s, p)
+        if s.get("note"):
+            st["note"] = c.text(s, p, "note")
+        return st
+
+    for key, proc in data.items():
+        p: Path = (key,)
+        if key != "model" and key not in jurisdictions:
+            c.add(p, f"程序 {key!r} 没有对应的规则集", "model, " + ", ".join(sorted(jurisdictions)),
+                  "程序的键应为规则集的 id，或 model（通用模型）")
+        if not c.mapping(proc, p, ("title", "cite", "stages"), ("appeal", "note")):
+            continue
+        stages = []
+        for i, stg in enumerate(c.items(proc, p, "stages")):
+            sp = p + ("stages", i)
+            if not c.mapping(stg, sp, ("id", "name", "steps"), ("note",)):
+                continue
+            steps = [s for j, raw in enumerate(c.items(stg, sp, "steps")) if (s := step(raw, sp + ("steps", j)))]
+            stages.append({"id": c.ident(stg, sp, seen), "name": c.text(stg, sp, "name"), "steps": steps,
+                           "note": c.text(stg, sp, "note") if stg.get("note") else ""})
+        appeal = [s for j, raw in enumerate(c.items(proc, p, "appeal")) if (s := step(raw, p + ("appeal", j)))]
+        out[key] = {"title": c.text(proc, p, "title"), "cite": compile_cite(c, proc, p), "stages": stages,
+                    "appeal": appeal, "note": c.text(proc, p, "note") if proc.get("note") else ""}
+    return out

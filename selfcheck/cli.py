@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import FactsError, InputError, Problem
-from .explain import compare, evaluate, to_text, today
+from .explain import compare, dumps_utf8, evaluate, to_text, today
 from .model import RuleBase
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -66,8 +66,24 @@ def cmd_batch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if problems:
         raise FactsError(problems)
     as_of = args.as_of or today()
+    buffer = getattr(out, "buffer", None)  # write UTF-8 bytes directly when out is a real file
+    chunk: list[bytes] = []
+
+    def flush() -> None:
+        data = b"\n".join(chunk) + b"\n"
+        if buffer is not None:
+            out.flush()
+            buffer.write(data)
+        else:
+            out.write(data.decode("utf-8"))
+        chunk.clear()
+
     for facts in rows:
-        _dump(evaluate(rb, facts, args.jurisdiction, as_of, normalized=True), out, pretty=False)
+        chunk.append(dumps_utf8(evaluate(rb, facts, args.jurisdiction, as_of, normalized=True)))
+        if len(chunk) == 256:
+            flush()
+    if chunk:
+        flush()
     return 0
 
 

@@ -16,7 +16,7 @@ Outcome of a complete set of facts (DESIGN.md section 5):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .model import KINDS, LEVELS, UNKNOWN, Item, RuleBase, RuleSet
@@ -31,31 +31,44 @@ MEMO_LIMIT = 200_000
 
 
 def kleene(e: Expr, s: State) -> bool | None:
+    """Kleene value of an expression tuple (reference form; the evaluator uses compiled closures)."""
+    return closure(e)(s)
+
+
+def closure(e: Expr) -> Callable[[State], bool | None]:
+    """Compile an expression tuple to a function of the state (faster than walking the tuple)."""
     op = e[0]
     if op == "a":
-        m = s[e[1]]
-        x = m & e[2]
-        return True if x == m else (False if x == 0 else None)
-    if op == "&":
-        result: bool | None = True
-        for c in e[1]:
-            v = kleene(c, s)
-            if v is False:
-                return False
+        i, mask = e[1], e[2]
+
+        def atom(s: State) -> bool | None:
+            m = s[i]
+            x = m & mask
+            return True if x == m else (False if x == 0 else None)
+
+        return atom
+    if op == "!":
+        inner = closure(e[1])
+
+        def neg(s: State) -> bool | None:
+            v = inner(s)
+            return None if v is None else not v
+
+        return neg
+    children = tuple(closure(c) for c in e[1])
+    stop, keep = (False, True) if op == "&" else (True, False)
+
+    def junction(s: State) -> bool | None:
+        result: bool | None = keep
+        for c in children:
+            v = c(s)
+            if v is stop:
+                return stop
             if v is None:
                 result = None
         return result
-    if op == "|":
-        result = False
-        for c in e[1]:
-            v = kleene(c, s)
-            if v is True:
-                return True
-            if v is None:
-                result = None
-        return result
-    v = kleene(e[1], s)
-    return None if v is None else not v
+
+    return junction
 
 
 class Evaluator:
@@ -92,15 +105,28 @@ class Evaluator:
                 sig = tuple(bool(m & bit) for m in sorted(atoms.get(i, ())))
                 groups[sig] = groups.get(sig, 0) | bit
             self.classes.append(list(groups.values()))
-        self.kind_ids = {k: [it.id for it in self.items[k]] for k in KINDS}
-        self.items_of_fact: dict[int, list[str]] = {}
-        for iid, fs in self.expr_facts.items():
-            if isinstance(iid, str):
-                for f in fs:
-                    self.items_of_fact.setdefault(f, []).append(iid)
+        self.class_set = [frozenset(c) for c in self.classes]
+        # Items in kind order; bounds are the ends of the four kinds in that order.
+        self.order = [it.id for kind in KINDS for it in self.items[kind]]
+        ends, n = [], 0
+        for kind in KINDS:
+            n += len(self.items[kind])
+            ends.append(n)
+        self.bounds = tuple(ends)
+        self.fns = [closure(self.exprs[iid]) for iid in self.order]
+        self.fn_of: dict[Any, Callable[[State], bool | None]] = dict(zip(self.order, self.fns))
+        for _, t, o in self.distinctions:
+            self.fn_of[id(t)] = closure(t)
+            self.fn_of[id(o)] = closure(o)
+        self.sorted_facts = {iid: sorted(fs) for iid, fs in self.expr_facts.items() if isinstance(iid, str)}
+        self.positions_of_fact: dict[int, list[int]] = {}
+        for k, iid in enumerate(self.order):
+            for f in self.expr_facts[iid]:
+                self.positions_of_fact.setdefault(f, []).append(k)
         self.memo: dict[State, frozenset[str]] = {}
-        self._split_cache: dict[tuple[int, int], bool] = {}
-        self.exact_memo: dict[tuple[int, State], bool | None] = {}
+        self.exact_memo: dict[tuple[Any, State], bool | None] = {}
+        self.analyses: dict[tuple[State, int | None], Analysis] = {}
+        self._canon_cache: dict[tuple[int, int], int] = {}
 
     # -- compiling ------------------------------------------------------------------------------------
     def compile(self, when: dict[str, Any], atoms: dict[int, set[int]]) -> Expr:
@@ -149,18 +175,43 @@ class Evaluator:
             s[i] &= allowed
         return tuple(s)
 
+    # -- canonical states -------------------------------------------------------------------------------
+    def canon(self, s: State) -> State:
+        """Widen each mask to the union of the classes it touches: no expression can tell the
+        difference, and equal canonical states share every memo entry."""
+        out = []
+        for i, m in enumerate(s):
+            key = (i, m)
+            c = self._canon_cache.get(key)
+            if c is None:
+                c = 0
+                for cls in self.classes[i]:
+                    if cls & m:
+                        c |= cls
+                self._canon_cache[key] = c
+            out.append(c)
+        return tuple(out)
+
     # -- the outcome ---------------------------------------------------------------------------------------
-    def _decide(self, vals: dict[str, bool | None]) -> str | None:
-        ex = _any(vals[i] for i in self.kind_ids["exclusions"])
-        cond = _all(vals[i] for i in self.kind_ids["conditions"])
-        sit = _any(vals[i] for i in self.kind_ids["situations"])
-        mit = _any(vals[i] for i in self.kind_ids["mitigations"])
-        elig = _all((None if ex is None else not ex, cond, sit))
-        if elig is True:
-            return ELIGIBLE
+    def values(self, s: State) -> list[bool | None]:
+        """Kleene value of every item, in self.order."""
+        return [f(s) for f in self.fns]
+
+    def _decide(self, vals: list[bool | None]) -> str | None:
+        a, b, c, d = self.bounds
+        exv = vals[:a]
+        ex = True if True in exv else (None if None in exv else False)
         if ex is True:
             return NOT_ELIGIBLE
-        if elig is False:
+        cv = vals[a:b]
+        cond = False if False in cv else (None if None in cv else True)
+        sv = vals[b:c]
+        sit = True if True in sv else (None if None in sv else False)
+        if ex is False and cond is True and sit is True:
+            return ELIGIBLE
+        if cond is False or sit is False:  # not eligible whatever the exclusions say
+            mv = vals[c:d]
+            mit = True if True in mv else (None if None in mv else False)
             if mit is False:
                 return NOT_ELIGIBLE
             if ex is False and mit is True:
@@ -168,21 +219,20 @@ class Evaluator:
         return None
 
     def outcomes(self, s: State) -> frozenset[str]:
-        """Every outcome some completion of s gives (exact)."""
+        """Every outcome some completion of s gives (exact). s must be canonical."""
         hit = self.memo.get(s)
         if hit is not None:
             return hit
-        vals = {iid: kleene(self.exprs[iid], s) for iid in self.exprs}
+        vals = self.values(s)
         decided = self._decide(vals)
         if decided is not None:
             result = frozenset((decided,))
         else:
-            i = self._branch_fact(s, (iid for iid, v in vals.items() if v is None))
+            i = self._branch_fact(s, (self.order[k] for k, v in enumerate(vals) if v is None))
             found: set[str] = set()
             for cls in self.classes[i]:
-                m = s[i] & cls
-                if m:
-                    found |= self.outcomes(s[:i] + (m,) + s[i + 1:])
+                if s[i] & cls:
+                    found |= self.outcomes(s[:i] + (cls,) + s[i + 1:])
                     if len(found) == 3:
                         break
             result = frozenset(found)
@@ -195,77 +245,93 @@ class Evaluator:
         counts: dict[int, int] = {}
         for iid in open_ids:
             for f in self.expr_facts[iid]:
-                if self._splits(f, s[f]):  # its possible values fall in more than one class
+                if s[f] not in self.class_set[f]:  # more than one class still possible
                     counts[f] = counts.get(f, 0) + 1
         return max(counts, key=lambda f: (counts[f], -f))
 
-    def _splits(self, f: int, mask: int) -> bool:
-        key = (f, mask)
-        hit = self._split_cache.get(key)
-        if hit is None:
-            hit = self._split_cache[key] = sum(1 for c in self.classes[f] if c & mask) > 1
-        return hit
-
-    def exact(self, e: Expr, key: Any, s: State) -> bool | None:
-        """The exact three-valued value of one expression: True/False for every completion, else None."""
-        v = kleene(e, s)
+    def exact(self, key: Any, s: State) -> bool | None:
+        """The exact value of one expression: True/False for every completion, else None (s canonical)."""
+        fn = self.fn_of[key]
+        v = fn(s)
         if v is not None:
             return v
         facts = self.expr_facts[key]
-        sub = tuple(s[f] if f in facts else 0 for f in range(len(s)))
-        mk = (id(e), sub)
+        mk = (key, tuple(s[f] for f in sorted(facts)))
         if mk in self.exact_memo:
             return self.exact_memo[mk]
         i = self._branch_fact(s, (key,))
         seen: set[bool | None] = set()
         for cls in self.classes[i]:
-            m = s[i] & cls
-            if m:
-                seen.add(self.exact(e, key, s[:i] + (m,) + s[i + 1:]))
+            if s[i] & cls:
+                seen.add(self.exact(key, s[:i] + (cls,) + s[i + 1:]))
                 if None in seen or len(seen) == 2:
                     break
         result = seen.pop() if len(seen) == 1 else None
         self.exact_memo[mk] = result
         return result
 
-    def item_values(self, s: State) -> dict[str, bool | None]:
-        return {iid: self.exact(e, iid, s) for iid, e in self.exprs.items()}
+    def analyse(self, raw: State, loss_mask: int | None) -> Analysis:
+        """Outcomes, exact item values and class-level counterfactuals of a state (cached)."""
+        s = self.canon(raw)
+        key = (s, loss_mask)
+        hit = self.analyses.get(key)
+        if hit is not None:
+            return hit
+        found = self.outcomes(s)
+        current = next(iter(found)) if len(found) == 1 else "undetermined"
+        items = {iid: self.exact(iid, s) for iid in self.order}
+        result = Analysis(found, current, items, self._would_change(s, current, loss_mask))
+        if len(self.analyses) > MEMO_LIMIT // 10:
+            self.analyses.clear()
+        self.analyses[key] = result
+        return result
 
     # -- counterfactuals ---------------------------------------------------------------------------------
-    def would_change(self, s: State, current: str, loss_mask: int | None) -> list[tuple[int, int, str]]:
-        """Single-fact changes that change the outcome: (fact index, value bit, new outcome).
+    def _would_change(self, s: State, current: str, loss_mask: int | None) -> list[tuple[int, int, str]]:
+        """Single-fact changes that change the outcome: (fact index, target class mask, new outcome).
 
         Values of one class give the same outcome, so one evaluation per class suffices. A known
         fact is tried at every other class; an unknown one at every class ("if it turns out to be").
         loss_mask limits loss_level to what the given quantities allow.
         """
         out: list[tuple[int, int, str]] = []
-        base_vals = {iid: kleene(e, s) for iid, e in self.exprs.items()}
+        base = self.values(s)
         loss_i = self.index.get("loss_level")
         for i, cur in enumerate(s):
-            affected = self.items_of_fact.get(i)
+            affected = self.positions_of_fact.get(i)
             if not affected:
                 continue
-            known = cur & (cur - 1) == 0
+            known = cur in self.class_set[i]
             for cls in self.classes[i]:
-                if known and cls & cur:
+                if known and cls == cur:
                     continue
                 target = cls & loss_mask if (i == loss_i and loss_mask is not None) else cls
                 if not target:
                     continue
-                new_s = s[:i] + (target,) + s[i + 1:]
-                vals = dict(base_vals)
-                for iid in affected:
-                    vals[iid] = kleene(self.exprs[iid], new_s)
+                new_s = s[:i] + (cls,) + s[i + 1:]
+                vals = list(base)
+                for k in affected:
+                    vals[k] = self.fns[k](new_s)
                 decided = self._decide(vals)
                 found = frozenset((decided,)) if decided else self.outcomes(new_s)
                 new = next(iter(found)) if len(found) == 1 else "undetermined"
-                if new == current:
-                    continue
-                for j in range(target.bit_length()):
-                    if target >> j & 1:
-                        out.append((i, 1 << j, new))
+                if new != current:
+                    out.append((i, target, new))
         return out
+
+
+class Analysis:
+    """What the engine knows about one (canonical) state."""
+
+    __slots__ = ("found", "outcome", "items", "changes", "view")
+
+    def __init__(self, found: frozenset[str], outcome: str, items: dict[str, bool | None],
+                 changes: list[tuple[int, int, str]]) -> None:
+        self.found = found
+        self.outcome = outcome
+        self.items = items
+        self.changes = changes
+        self.view: dict[str, Any] | None = None  # the verdict parts that depend on this state only
 
 
 def _any(vals: Iterable[bool | None]) -> bool | None:

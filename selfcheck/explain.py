@@ -7,6 +7,7 @@ procedure.yaml); this module only arranges them.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from typing import Any
 
 from .engine import evaluator, value_of_bit
@@ -54,41 +55,27 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
     ev = evaluator(rb, rs, as_of)
     loss_levels = derived_loss_levels(rb, facts)
     s = ev.state(facts, loss_levels)
-    found = ev.outcomes(s)
-    outcome = next(iter(found)) if len(found) == 1 else "undetermined"
-    texts = rb.texts
-    vals = ev.item_values(s)
-    reasons = []
-    for kind in KINDS:
-        for it in ev.items[kind]:
-            unknown_facts = [ev.fact_ids[f] for f in sorted(ev.expr_facts[it.id]) if s[f] & (s[f] - 1)]
-            reasons.append({
-                "id": it.id, "kind": kind, "kind_label": texts["kinds"][kind], "title": it.title,
-                "status": STATUS[kind][vals[it.id]], "status_label": texts["statuses"][STATUS[kind][vals[it.id]]],
-                "text": it.text, "verbatim": it.verbatim, "cite": it.cite,
-                "facts": [ev.fact_ids[f] for f in sorted(ev.expr_facts[it.id])], "unknown_facts": unknown_facts,
-            })
-    missing = []
-    for r in reasons:
-        if r["status"] == "unknown":
-            for f in r["unknown_facts"]:
-                if f not in missing:
-                    missing.append(f)
-    missing.sort(key=ev.index.__getitem__)
     loss_i = ev.index.get("loss_level")
     loss_mask = s[loss_i] if (loss_i is not None and len(loss_levels) < len(ev.ordered[loss_i])) else None
+    an = ev.analyse(s, loss_mask)
+    view = an.view
+    if view is None:
+        view = an.view = _state_view(rb, rs, ev, an, ev.canon(s))
+    texts = rb.texts
     changes = []
-    for i, bit, new in ev.would_change(s, outcome, loss_mask):
+    for i, target, new in an.changes:
         fact = rb.facts[i]
         cur = s[i]
-        to = value_of_bit(ev, i, bit)
-        changes.append({
-            "fact": fact.id, "question": fact.question,
-            "from": value_of_bit(ev, i, cur) if cur & (cur - 1) == 0 else UNKNOWN,
-            "from_label": fact.label(value_of_bit(ev, i, cur), rb.unknown_label) if cur & (cur - 1) == 0
-            else rb.unknown_label,
-            "to": to, "to_label": fact.label(to), "outcome": new, "outcome_label": texts["outcomes"][new]["label"],
-        })
+        from_id = value_of_bit(ev, i, cur) if cur & (cur - 1) == 0 else UNKNOWN
+        from_label = fact.label(from_id, rb.unknown_label)
+        for j in range(target.bit_length()):
+            if target >> j & 1:
+                to = ev.ordered[i][j]
+                changes.append({
+                    "fact": fact.id, "question": fact.question, "from": from_id, "from_label": from_label,
+                    "to": to, "to_label": fact.label(to), "outcome": new,
+                    "outcome_label": texts["outcomes"][new]["label"],
+                })
     return {
         "schema": SCHEMA,
         "jurisdiction": rs.jurisdiction,
@@ -97,15 +84,15 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
         "ruleset": rs.id,
         "as_of": as_of,
         "rules_version": rb.version,
-        "outcome": outcome,
-        "label": texts["outcomes"][outcome]["label"],
-        "meaning": texts["outcomes"][outcome]["meaning"],
-        "possible_outcomes": [{"id": o, "label": texts["outcomes"][o]["label"]} for o in OUTCOMES if o in found],
-        "reasons": reasons,
-        "three_distinctions": distinctions(rb, ev, s),
-        "missing_facts": [{"id": f, "question": rb.fact(f).question} for f in missing],
+        "outcome": view["outcome"],
+        "label": view["label"],
+        "meaning": view["meaning"],
+        "possible_outcomes": view["possible_outcomes"],
+        "reasons": view["reasons"],
+        "three_distinctions": view["three_distinctions"],
+        "missing_facts": view["missing_facts"],
         "would_change": changes,
-        "next_steps": next_steps(rb, rs, outcome),
+        "next_steps": view["next_steps"],
         "facts": {**{f.id: facts[f.id] for f in rb.facts},
                   **{q: facts.get(q) for q in QUANTITIES if q in facts},
                   "loss_level_possible": loss_levels},
@@ -113,11 +100,118 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
     }
 
 
+class _Encoded(list):
+    """A list whose compact JSON (text and UTF-8) is computed once (parts shared by equal states)."""
+
+    __slots__ = ("json", "utf8")
+
+
+class _EncodedDict(dict):
+    __slots__ = ("json", "utf8")
+
+
+def _frozen(value: Any) -> Any:
+    out: Any = _Encoded(value) if isinstance(value, list) else _EncodedDict(value)
+    out.json = _ENCODE(value)
+    out.utf8 = out.json.encode("utf-8")
+    return out
+
+
+def _state_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, cs: tuple[int, ...]) -> dict[str, Any]:
+    """Verdict parts that depend only on the (canonical) state: built once per state, then shared.
+
+    Verdicts are read-only: these lists and dicts are shared between verdicts of equal states.
+    """
+    texts = rb.texts
+    outcome = an.outcome
+    reasons = []
+    parts = []
+    for kind in KINDS:
+        for it in ev.items[kind]:
+            status = STATUS[kind][an.items[it.id]]
+            facts_of = ev.sorted_facts[it.id]
+            unknown = tuple(ev.fact_ids[f] for f in facts_of if status == "unknown" and cs[f] not in ev.class_set[f])
+            key = (rb.version, it.id, status, unknown)
+            hit = _REASONS.get(key)
+            if hit is None:
+                reason = {
+                    "id": it.id, "kind": kind, "kind_label": texts["kinds"][kind], "title": it.title,
+                    "text": it.text, "verbatim": it.verbatim, "cite": it.cite,
+                    "facts": [ev.fact_ids[f] for f in facts_of],
+                    "status": status, "status_label": texts["statuses"][status], "unknown_facts": list(unknown),
+                }
+                if len(_REASONS) > 20_000:
+                    _REASONS.clear()
+                text = _ENCODE(reason)
+                hit = _REASONS[key] = (reason, text, text.encode("utf-8"))
+            reasons.append(hit[0])
+            parts.append(hit)
+    encoded_reasons = _Encoded(reasons)
+    encoded_reasons.json = "[" + ",".join(p[1] for p in parts) + "]"
+    encoded_reasons.utf8 = b"[" + b",".join(p[2] for p in parts) + b"]"
+    missing: list[str] = []
+    for r in reasons:
+        for f in r["unknown_facts"]:
+            if f not in missing:
+                missing.append(f)
+    missing.sort(key=ev.index.__getitem__)
+    return {
+        "outcome": outcome,
+        "label": texts["outcomes"][outcome]["label"],
+        "meaning": texts["outcomes"][outcome]["meaning"],
+        "possible_outcomes": _frozen([{"id": o, "label": texts["outcomes"][o]["label"]}
+                                      for o in OUTCOMES if o in an.found]),
+        "reasons": encoded_reasons,
+        "three_distinctions": _frozen(distinctions(rb, ev, cs)),
+        "missing_facts": _frozen([{"id": f, "question": rb.fact(f).question} for f in missing]),
+        "next_steps": _next_steps_frozen(rb, rs, outcome),
+    }
+
+
+_FRAGMENTS: dict[Any, Any] = {}
+_REASONS: dict[Any, tuple[dict[str, Any], str, bytes]] = {}  # shared reason dicts and their JSON
+
+
+def _next_steps_frozen(rb: RuleBase, rs: RuleSet, outcome: str) -> _EncodedDict:
+    key = ("next_steps", rb.version, rs.id, outcome)
+    hit = _FRAGMENTS.get(key)
+    if hit is None:
+        hit = _FRAGMENTS[key] = _frozen(next_steps(rb, rs, outcome))  # type: ignore[assignment]
+    return hit  # type: ignore[return-value]
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def dumps(v: dict[str, Any]) -> str:
+    """Compact JSON of a verdict, equal to json.dumps(v, ensure_ascii=False, separators=(",", ":")).
+
+    The parts shared by equal states carry their encoding (see _state_view), which makes `batch`
+    several times faster. Tests check the equality on random verdicts.
+    """
+    parts = []
+    for key, value in v.items():
+        enc = value.json if isinstance(value, (_Encoded, _EncodedDict)) else _ENCODE(value)
+        parts.append(f'"{key}":{enc}')
+    return "{" + ",".join(parts) + "}"
+
+
+def dumps_utf8(v: dict[str, Any]) -> bytes:
+    """dumps(v) encoded as UTF-8, assembled from cached bytes (what `batch` writes)."""
+    parts = []
+    for key, value in v.items():
+        if isinstance(value, (_Encoded, _EncodedDict)):
+            parts.append(b'"' + key.encode() + b'":' + value.utf8)
+        else:
+            parts.append(f'"{key}":{_ENCODE(value)}'.encode("utf-8"))
+    return b"{" + b",".join(parts) + b"}"
+
+
 def distinctions(rb: RuleBase, ev: Any, s: tuple[int, ...]) -> list[dict[str, Any]]:
     out = []
     for d, tol, oth in ev.distinctions:
-        other = ev.exact(oth, id(oth), s)
-        tolerable = ev.exact(tol, id(tol), s)
+        other = ev.exact(id(oth), s)
+        tolerable = ev.exact(id(tol), s)
         if other is True:
             status = "other"
         elif tolerable is True and other is False:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 UNKNOWN = "unknown"
@@ -30,7 +31,7 @@ class Fact:
     ordered: bool
     values: tuple[Value, ...]
 
-    @property
+    @cached_property
     def value_ids(self) -> tuple[str, ...]:
         return tuple(v.id for v in self.values)
 

@@ -42,7 +42,7 @@ def parse(text: str, file: str) -> Located:
     """Parse YAML text. Raises InputError-compatible Problem list via ParseFailure."""
     yaml = _yaml()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1

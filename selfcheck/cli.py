@@ -59,8 +59,11 @@ def cmd_batch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         except json.JSONDecodeError as exc:
             problems.append(Problem(f"<stdin>:{n}", f"不是有效的 JSON：{exc.msg}", fix="每行写一个 JSON 对象"))
             continue
+        def where(path: tuple[Any, ...], n: int = n) -> str:
+            return f"<stdin>:{n}" + (f" 事实 {path[0]}" if path else "")
+
         try:
-            rows.append(normalize_facts(rb, raw, lambda p, n=n: f"<stdin>:{n}" + (f" 事实 {p[0]}" if p else "")))
+            rows.append(normalize_facts(rb, raw, where))
         except FactsError as exc:
             problems.extend(exc.problems)
     if problems:

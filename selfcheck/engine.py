@@ -85,7 +85,7 @@ class Evaluator:
         self.ordered = [list(f.value_ids) for f in rb.facts]
         self.items: dict[str, list[Item]] = {k: [it for it in rs.items[k] if it.in_force(as_of)] for k in KINDS}
         self.exprs: dict[str, Expr] = {}
-        self.expr_facts: dict[str, frozenset[int]] = {}
+        self.expr_facts: dict[Any, frozenset[int]] = {}  # item id, or id() of a distinction expression
         atoms: dict[int, set[int]] = {}
         for kind in KINDS:
             for it in self.items[kind]:
@@ -114,7 +114,7 @@ class Evaluator:
             ends.append(n)
         self.bounds = tuple(ends)
         self.fns = [closure(self.exprs[iid]) for iid in self.order]
-        self.fn_of: dict[Any, Callable[[State], bool | None]] = dict(zip(self.order, self.fns))
+        self.fn_of: dict[Any, Callable[[State], bool | None]] = dict(zip(self.order, self.fns, strict=True))
         for _, t, o in self.distinctions:
             self.fn_of[id(t)] = closure(t)
             self.fn_of[id(o)] = closure(o)

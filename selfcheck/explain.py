@@ -104,10 +104,14 @@ class _Encoded(list):
     """A list whose compact JSON (text and UTF-8) is computed once (parts shared by equal states)."""
 
     __slots__ = ("json", "utf8")
+    json: str
+    utf8: bytes
 
 
 class _EncodedDict(dict):
     __slots__ = ("json", "utf8")
+    json: str
+    utf8: bytes
 
 
 def _frozen(value: Any) -> Any:
@@ -143,7 +147,7 @@ def _state_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, cs: tuple[int, ...]
                 if len(_REASONS) > 20_000:
                     _REASONS.clear()
                 text = _ENCODE(reason)
-                hit = _REASONS[key] = (reason, text, text.encode("utf-8"))
+                hit = _REASONS[key] = (reason, text, text.encode())
             reasons.append(hit[0])
             parts.append(hit)
     encoded_reasons = _Encoded(reasons)
@@ -203,7 +207,7 @@ def dumps_utf8(v: dict[str, Any]) -> bytes:
         if isinstance(value, (_Encoded, _EncodedDict)):
             parts.append(b'"' + key.encode() + b'":' + value.utf8)
         else:
-            parts.append(f'"{key}":{_ENCODE(value)}'.encode("utf-8"))
+            parts.append(f'"{key}":{_ENCODE(value)}'.encode())
     return b"{" + b",".join(parts) + b"}"
 
 

@@ -90,7 +90,7 @@ def level_of(rb: RuleBase, quantity: str, amount: float) -> int:
 
 def derived_loss_levels(rb: RuleBase, facts: dict[str, Any]) -> list[str]:
     """The loss levels the given quantities allow (all of them when none is given)."""
-    given = {q: facts.get(q) for q in QUANTITIES if facts.get(q) is not None}
+    given: dict[str, float] = {q: facts[q] for q in QUANTITIES if facts.get(q) is not None}
     if not given:
         return list(LEVELS)
     low = max(level_of(rb, q, a) for q, a in given.items())

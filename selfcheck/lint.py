@@ -15,7 +15,10 @@ from .yamlsrc import ParseFailure, parse
 
 FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 CASE_KEYS = ("title", "kind", "region", "province", "year", "role", "decision", "distinction", "facts", "source")
-CASE_OPTIONAL = ("note", "tags", "id")
+CASE_OPTIONAL = ("note", "tags", "id", "disagreement")
+# `disagreement`: {jurisdiction: {kind: …, reason: …}}, why the checker's verdict differs from the
+# published decision there (hooks/cases.py requires one for every disagreement).
+DISAGREEMENT_KINDS = ("missing_rule", "ambiguous_fact", "unexplained")
 DECISIONS = ("exempted", "reduced", "refused")
 DISTINCTIONS = ("d1", "d2", "d3", "none", "unknown")
 
@@ -88,6 +91,15 @@ def lint_case(rb: RuleBase, path: Path) -> list[Problem]:
             problems.append(Problem(where(("source", "url")), f"网址应以 http:// 或 https:// 开头：{url}"))
     elif src is not None:
         problems.append(Problem(where(("source",)), "source 应为映射：publisher、title、date、url"))
+    dis = data.get("disagreement")
+    if dis is not None and not isinstance(dis, dict):
+        problems.append(Problem(where(("disagreement",)), "disagreement 应为映射：地区 → {kind, reason}"))
+    for jur, item in (dis or {}).items() if isinstance(dis, dict) else ():
+        if jur not in rb.jurisdictions():
+            problems.append(Problem(where(("disagreement", jur)), f"没有地区 {jur!r} 的规则集", ", ".join(rb.jurisdictions())))
+        elif not isinstance(item, dict) or item.get("kind") not in DISAGREEMENT_KINDS or not item.get("reason"):
+            problems.append(Problem(where(("disagreement", jur)), "不一致的原因应写成 {kind, reason}",
+                                    "kind: " + ", ".join(DISAGREEMENT_KINDS), "reason 用一两句话说明原因"))
     if "facts" in data:
         try:
             normalize_facts(rb, data["facts"], lambda p: where(("facts",) + tuple(p)))

@@ -72,8 +72,9 @@ def compile_rules_with_problems(rules_dir: Path) -> tuple[dict[str, Any], list[P
         return (doc.data, doc.file) if doc else (None, _rel(rules_dir / name))
 
     facts_data, facts_file = data("facts.yaml")
-    vocab_data = v.compile_facts(facts_data, facts_file, locate, problems) if facts_data is not None else \
-        {"facts": [], "quantities": [], "dimensions": [], "unknown_label": "不清楚"}
+    vocab_data: dict[str, Any] = (
+        v.compile_facts(facts_data, facts_file, locate, problems) if facts_data is not None
+        else {"facts": [], "quantities": [], "dimensions": [], "unknown_label": "不清楚"})
     vocab = v.Vocabulary(vocab_data["facts"])
     texts_data, texts_file = data("outcomes.yaml")
     texts = v.compile_texts(texts_data, texts_file, locate, problems) if texts_data is not None else {}

@@ -376,7 +376,7 @@ def check_periods(rulesets: list[dict[str, Any]], file_of: dict[str, str], locat
         by_j.setdefault(rs["jurisdiction"], []).append(rs)
     for j, sets in by_j.items():
         sets = sorted(sets, key=lambda r: r["effective"] or "")
-        for a, b in zip(sets, sets[1:]):
+        for a, b in zip(sets, sets[1:], strict=False):
             if a["until"] is None or (b["effective"] and a["until"] > b["effective"]):
                 problems.append(Problem(locate(file_of[b["id"]], ("effective",)),
                                         f"{j} 的规则集 {a['id']} 与 {b['id']} 的有效期重叠",
@@ -458,7 +458,7 @@ def compile_procedures(data: Any, file: str, locate: Locate, problems: list[Prob
     def step(s: Any, p: Path) -> dict[str, Any] | None:
         if not c.mapping(s, p, ("id", "name", "actor", "action"), ("cite", "note")):
             return None
-        st = {"id": c.ident(s, p, seen), "name": c.text(s, p, "name"), "actor": c.text(s, p, "actor"),
+        st: dict[str, Any] = {"id": c.ident(s, p, seen), "name": c.text(s, p, "name"), "actor": c.text(s, p, "actor"),
               "action": c.text(s, p, "action")}
         if s.get("cite") is not None:
             st["cite"] = compile_cite(c, s, p)

@@ -46,7 +46,7 @@ def outcome(rs: Any, facts: dict[str, str], order: dict[str, list[str]], as_of: 
 def completions(rb: Any, facts: dict[str, str]) -> itertools.product:
     domains = [[facts[f.id]] if facts.get(f.id, "unknown") != "unknown" else list(f.value_ids) for f in rb.facts]
     ids = [f.id for f in rb.facts]
-    return (dict(zip(ids, combo)) for combo in itertools.product(*domains))
+    return (dict(zip(ids, combo, strict=True)) for combo in itertools.product(*domains))
 
 
 def order_of(rb: Any) -> dict[str, list[str]]:

@@ -297,9 +297,12 @@ class Evaluator:
         out: list[tuple[int, int, str]] = []
         base = self.values(s)
         loss_i = self.index.get("loss_level")
+        # An exclusion that is surely hit keeps the outcome not_eligible whatever happens to the
+        # facts it does not read: only its own facts can change the outcome then.
+        hit = [set(self.expr_facts[self.order[k]]) for k in range(self.bounds[0]) if base[k] is True]
         for i, cur in enumerate(s):
             affected = self.positions_of_fact.get(i)
-            if not affected:
+            if not affected or any(i not in facts for facts in hit):
                 continue
             known = cur in self.class_set[i]
             for cls in self.classes[i]:

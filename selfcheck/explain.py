@@ -200,12 +200,31 @@ def dumps(v: dict[str, Any]) -> str:
     return "{" + ",".join(parts) + "}"
 
 
+_PIECES: dict[Any, bytes] = {}
+
+
 def dumps_utf8(v: dict[str, Any]) -> bytes:
     """dumps(v) encoded as UTF-8, assembled from cached bytes (what `batch` writes)."""
+    if len(_PIECES) > 50_000:
+        _PIECES.clear()
     parts = []
     for key, value in v.items():
         if isinstance(value, (_Encoded, _EncodedDict)):
             parts.append(b'"' + key.encode() + b'":' + value.utf8)
+        elif isinstance(value, (str, int)):  # labels, ids, dates: few distinct values
+            piece = _PIECES.get((key, value))
+            if piece is None:
+                piece = _PIECES[(key, value)] = f'"{key}":{_ENCODE(value)}'.encode()
+            parts.append(piece)
+        elif key == "would_change":
+            changes = []
+            for c in value:
+                ck = ("change", v["rules_version"], c["fact"], c["from"], c["to"], c["outcome"])
+                piece = _PIECES.get(ck)
+                if piece is None:
+                    piece = _PIECES[ck] = _ENCODE(c).encode()
+                changes.append(piece)
+            parts.append(b'"would_change":[' + b",".join(changes) + b"]")
         else:
             parts.append(f'"{key}":{_ENCODE(value)}'.encode())
     return b"{" + b",".join(parts) + b"}"

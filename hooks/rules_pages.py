@@ -1,0 +1,93 @@
+"""Generate the 各地规定 pages and the procedure diagrams from rules/*.yaml at build time.
+
+The rule files are read and validated by the checker's own loader (selfcheck.load), so the site
+and the self-check can never disagree; a problem in a rule file (file:line, what, fix) fails the
+strict build. Pages are added in memory (nothing is written into content/):
+
+- rules/index.md        overview + comparison tables across jurisdictions
+- rules/<set id>.md     one page per rule set: every item with id, text, citation, dates
+- rules/procedures.md   every procedure in rules/procedure.yaml as an SVG diagram + text list
+
+Any hand-written page may embed one procedure diagram with a line of its own:
+
+    <!-- rongcuo:procedure jiangsu -->      (or: <!-- procedure-diagram: jiangsu -->)
+
+The rules folder is `rules/` next to mkdocs.yml, or $RONGCUO_RULES_DIR (used by the tests to build
+from a modified copy). `mkdocs serve` watches it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import rules_render  # noqa: E402
+from _paths import STATE, add_generated, log, problem  # noqa: E402
+
+EMBED = re.compile(r"^[ \t]*<!--\s*(?:rongcuo:procedure|procedure-diagram:)\s*([a-z][a-z0-9_-]*)\s*-->[ \t]*$", re.M)
+_state = STATE
+
+
+def rules_dir(config) -> Path:
+    env = os.environ.get("RONGCUO_RULES_DIR")
+    if env:
+        return Path(env).resolve()
+    return Path(config.config_file_path).resolve().parent / "rules"
+
+
+def _compile(config) -> dict:
+    root = Path(config.config_file_path).resolve().parent
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        from selfcheck.load import compile_rules_with_problems
+    except ImportError as exc:
+        raise PluginError(f"cannot import the checker's loader (selfcheck.load): {exc}. "
+                          "Fix: run `make setup` (pip install -e .)") from exc
+    compiled, problems = compile_rules_with_problems(rules_dir(config))
+    for p in problems:
+        where, _, rest = str(p).partition(": ")
+        problem(where, rest.rstrip("。"), "see docs/rules-format.md, or run `python -m selfcheck lint`")
+    return compiled
+
+
+def on_config(config):
+    _state["compiled"] = _compile(config)
+    return config
+
+
+def on_files(files, config):
+    compiled = _state.get("compiled") or {}
+    pages = {"rules/index.md": rules_render.index_page(compiled)}
+    if compiled.get("procedures"):
+        pages["rules/procedures.md"] = rules_render.procedures_page(compiled)
+    for rs in rules_render.ordered_sets(compiled):
+        pages[f"rules/{rs['id']}.md"] = rules_render.ruleset_page(rs, compiled)
+    add_generated(files, config, pages, "rules/*.yaml", " and edit the rule files instead")
+    log.debug(f"generated {len(pages)} pages from {rules_dir(config)}")
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    procs = (_state.get("compiled") or {}).get("procedures") or {}
+
+    def repl(m: re.Match) -> str:
+        key = m.group(1)
+        if key not in procs:
+            line = markdown[: m.start()].count("\n") + 1
+            problem(f"content/{page.file.src_uri}:~{line}", f"unknown procedure '{key}'",
+                    f"use one of: {', '.join(procs) or '(none: rules/procedure.yaml is empty)'}")
+            return ""
+        return rules_render.procedure_block(key, procs[key], collapsed=True)
+
+    return EMBED.sub(repl, markdown)
+
+
+def on_serve(server, config, builder):
+    server.watch(str(rules_dir(config)))
+    return server

@@ -1,0 +1,446 @@
+"""Markdown for the pages generated from the compiled rule base (selfcheck.load.compile_rules).
+
+Pure functions of the compiled data: no mkdocs import, so tests can call them directly.
+Pages: rules/index.md (overview and comparison tables), rules/<ruleset id>.md (every item with its
+text, citation, dates), rules/procedures.md (every procedure as an SVG diagram plus a text list).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+import procedure_svg
+
+KIND_ORDER = ("exclusions", "conditions", "situations", "mitigations")
+KIND_LABEL = {"exclusions": "负面清单", "conditions": "容错条件", "situations": "容错情形",
+              "mitigations": "从轻减轻情节"}
+KIND_HELP = {
+    "exclusions": "触及其中任何一项，就不属于容错范围。",
+    "conditions": "要容错，这些条件都要满足。",
+    "situations": "要容错，至少要符合其中一种情形。",
+    "mitigations": "不能容错时，具备这些情节的可以依规从轻或减轻处理。",
+}
+RELIABILITY = {"official": "官方文本", "secondary": "公开转载或二手来源", "paper": "仅见于陈朋（2022）论文的引述"}
+
+
+def esc(text: Any) -> str:
+    """Escape text for Markdown (and the HTML inside it)."""
+    s = html.escape(str(text or ""), quote=False)
+    return re.sub(r"([\\`*_\[\]|])", r"\\\1", s)
+
+
+def hesc(text: Any) -> str:
+    return html.escape(str(text or ""), quote=True)
+
+
+def cn_date(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", str(iso))
+    if not m:
+        return esc(iso)
+    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+
+
+def ordered_sets(compiled: dict) -> list[dict]:
+    sets = list(compiled.get("rulesets", []))
+    return sorted(sets, key=lambda r: (r["jurisdiction"] != "national", r["jurisdiction"], r["effective"]))
+
+
+def _facts(compiled: dict) -> dict[str, dict]:
+    return {f["id"]: f for f in compiled.get("facts", [])}
+
+
+def _fact_name(f: dict) -> str:
+    return str(f.get("question", f["id"])).rstrip("？?")
+
+
+def _label(f: dict | None, vid: str) -> str:
+    if f:
+        for v in f.get("values", []):
+            if v["id"] == vid:
+                return v["label"]
+    return vid
+
+
+def _values_for(expr: dict, f: dict | None) -> list[str]:
+    ids = [v["id"] for v in (f or {}).get("values", [])]
+    if "is" in expr:
+        return [expr["is"]]
+    if "in" in expr:
+        return list(expr["in"])
+    if "at_most" in expr and expr["at_most"] in ids:
+        return ids[: ids.index(expr["at_most"]) + 1]
+    if "at_least" in expr and expr["at_least"] in ids:
+        return ids[ids.index(expr["at_least"]):]
+    return []
+
+
+def when_lines(expr: dict, facts: dict[str, dict], depth: int = 0) -> list[str]:
+    """A `when` expression as nested Markdown list lines in plain Chinese."""
+    pad = "    " * depth
+    if "all" in expr or "any" in expr:
+        key = "all" if "all" in expr else "any"
+        head = "以下各项同时成立：" if key == "all" else "以下任一项成立："
+        out = [f"{pad}- {head}"]
+        for sub in expr[key]:
+            out += when_lines(sub, facts, depth + 1)
+        return out
+    if "not" in expr:
+        return [f"{pad}- 以下情况**不**成立："] + when_lines(expr["not"], facts, depth + 1)
+    f = facts.get(expr.get("fact", ""))
+    vals = _values_for(expr, f)
+    name = _fact_name(f) if f else expr.get("fact", "?")
+    labels = "、".join(f"“{esc(_label(f, v))}”" for v in vals)
+    how = {"at_most": "（或更有利的情况）", "at_least": "（或更严重的情况）"}
+    extra = next((how[k] for k in how if k in expr), "")
+    return [f"{pad}- {esc(name)}：{labels}{extra}"]
+
+
+def facts_in(expr: Any) -> set[str]:
+    if isinstance(expr, dict):
+        if "fact" in expr:
+            return {expr["fact"]}
+        out: set[str] = set()
+        for k in ("all", "any"):
+            for sub in expr.get(k, []):
+                out |= facts_in(sub)
+        if "not" in expr:
+            out |= facts_in(expr["not"])
+        return out
+    return set()
+
+
+def positive_pairs(expr: Any, facts: dict[str, dict]) -> set[tuple[str, str]]:
+    """(fact, value) pairs an expression asks for, outside any `not`."""
+    if not isinstance(expr, dict):
+        return set()
+    if "fact" in expr:
+        return {(expr["fact"], v) for v in _values_for(expr, facts.get(expr["fact"]))}
+    out: set[tuple[str, str]] = set()
+    for k in ("all", "any"):
+        for sub in expr.get(k, []):
+            out |= positive_pairs(sub, facts)
+    return out
+
+
+def cite_md(cite: dict | None) -> str:
+    if not cite:
+        return "（未注明出处）"
+    doc = esc(cite.get("document"))
+    art = esc(cite.get("article"))
+    src = cite.get("source") or {}
+    title = esc(src.get("title"))
+    url = src.get("url")
+    where = f"[{title}]({url})" if url else title
+    rel = RELIABILITY.get(cite.get("reliability"), esc(cite.get("reliability")))
+    out = f"《{doc}》" if doc and not doc.startswith("《") and not doc.startswith("陈朋") else doc
+    out += f" {art}" if art else ""
+    out += f"；读自：{where}" if where else ""
+    out += f"；来源性质：{rel}" if rel else ""
+    if cite.get("note"):
+        out += f"。说明：{esc(cite['note'])}"
+    return out
+
+
+def _sources(*cites: dict | None) -> list[str]:
+    seen: dict[tuple, str] = {}
+    for c in cites:
+        if not c:
+            continue
+        src = c.get("source") or {}
+        key = (c.get("document"), src.get("title"), src.get("url"))
+        if key in seen:
+            continue
+        title = esc(src.get("title"))
+        url = src.get("url")
+        seen[key] = (f"{esc(c.get('document'))}——" if c.get("document") else "") + \
+            (f"[{title}]({url})" if url else title)
+    return [f"- {v}" for v in seen.values()]
+
+
+def ruleset_page(rs: dict, compiled: dict) -> str:
+    facts = _facts(compiled)
+    src = rs.get("source") or {}
+    src_link = f"[{esc(src.get('title'))}]({src['url']})" if src.get("url") else esc(src.get("title"))
+    lines = [
+        "---",
+        f"title: {json.dumps(rs['short'], ensure_ascii=False)}",
+        f"description: {json.dumps(rs['short'] + '容错纠错规定逐条列出：负面清单、容错条件、容错情形和从轻减轻情节，各附出处。', ensure_ascii=False)}",
+        "---",
+        "",
+        f"# {esc(rs['title'])}",
+        "",
+        "!!! info \"本页由规则文件自动生成\"",
+        f"    本页内容来自项目的规则文件 `rules/{rs['id']}.yaml`，与匿名自查使用的是同一份数据。"
+        "条文分“原文”和“转述”两种：只有注明“原文”的才是从所列来源逐字摘录的。",
+        "",
+        "| 项目 | 内容 |",
+        "|---|---|",
+        f"| 地区 | {esc(rs['short'])} |",
+        f"| 发布机关 | {esc(rs.get('issuer'))} |",
+        f"| 文号 | {esc(rs.get('number') or '未见')} |",
+        f"| 施行日期 | {cn_date(rs.get('effective'))} |",
+        f"| 失效日期 | {cn_date(rs.get('until')) if rs.get('until') else '现行有效（据本站所知）'} |",
+        f"| 最近核对 | {cn_date(rs.get('last_reviewed'))} |",
+        f"| 整体来源 | {src_link}（{RELIABILITY.get(src.get('reliability'), esc(src.get('reliability')))}） |",
+        "",
+    ]
+    if rs.get("note"):
+        lines += ["!!! warning \"核对说明：哪些内容还没能核实\"", f"    {esc(rs['note'])}", ""]
+    cites: list[dict | None] = []
+    for kind in KIND_ORDER:
+        items = rs.get(kind) or []
+        lines += [f"## {KIND_LABEL[kind]}", "", KIND_HELP[kind], ""]
+        if not items:
+            lines += ["本规则集没有收录这一类条款（原文未见或未作规定）。", ""]
+            continue
+        for it in items:
+            cites.append(it.get("cite"))
+            kind_word = "原文" if it.get("verbatim") else "转述"
+            eff = cn_date(it.get("effective")) if it.get("effective") else f"同本规定（{cn_date(rs.get('effective'))}）"
+            lines += [
+                f"### {esc(it['title'])} {{#{it['id']}}}",
+                "",
+                f"<p class=\"rc-item-id\">条目编号：<code>{hesc(it['id'])}</code></p>",
+                "",
+                f"> {esc(it['text'])}",
+                f"> <span class=\"rc-item-kind\">（{kind_word}）</span>",
+                "",
+                "**自查时怎样对照**：",
+                "",
+                *when_lines(it["when"], facts),
+                "",
+                f"- **出处**：{cite_md(it.get('cite'))}",
+                f"- **生效**：{eff}" + (f"；**失效**：{cn_date(it['until'])}" if it.get("until") else ""),
+                f"- **最近核对**：{cn_date(rs.get('last_reviewed'))}",
+            ]
+            if it.get("note"):
+                lines.append(f"- **说明**：{esc(it['note'])}")
+            lines.append("")
+    if rs.get("distinctions"):
+        lines += ["## 三个区分开来", "", "自查结果会说明事实落在每一项区分的哪一侧。", ""]
+        for d in rs["distinctions"]:
+            cites.append(d.get("cite"))
+            lines += [
+                f"### {esc(d['title'])} {{#{d['id']}}}",
+                "",
+                f"<p class=\"rc-item-id\">条目编号：<code>{hesc(d['id'])}</code></p>",
+                "",
+                f"> {esc(d['text'])}",
+                "",
+                f"- **可容的一侧**：{esc(d['tolerable_side'])}",
+                f"- **不可容的一侧**：{esc(d['other_side'])}",
+                f"- **出处**：{cite_md(d.get('cite'))}",
+                "",
+            ]
+    advice = rs.get("advice") or {}
+    if advice:
+        outs = (compiled.get("texts") or {}).get("outcomes") or {}
+        if isinstance(outs, list):
+            outs = {o["id"]: o for o in outs}
+        labels = {k: v.get("label", k) for k, v in outs.items()}
+        lines += ["## 自查之后怎么办", ""]
+        for key in ("eligible", "mitigable", "not_eligible", "undetermined"):
+            if advice.get(key):
+                lines.append(f"- **{esc(labels.get(key, key))}**：{esc(advice[key])}")
+        lines.append("")
+    lines += ["## 参考来源", "", f"- 本规定整体：{src_link}", *_sources(*cites), ""]
+    return "\n".join(lines)
+
+
+def index_page(compiled: dict) -> str:
+    facts = _facts(compiled)
+    sets = ordered_sets(compiled)
+    procs = compiled.get("procedures") or {}
+    lines = [
+        "---",
+        "title: 各地规定",
+        "description: 国家和各地容错纠错规定的逐条整理与对照：负面清单、容错条件、容错情形、从轻减轻情节和办理程序。",
+        "---",
+        "",
+        "# 各地规定",
+        "",
+        "本栏把国家和各地关于容错纠错的规定整理成统一的格式，逐条列出原文或转述、出处、施行日期和本站最近核对日期。"
+        "这些页面和匿名自查读取的是同一组规则文件（`rules/*.yaml`），规则文件一改，页面随之更新，没有手工抄录的环节。",
+        "",
+        "!!! note \"以原文为准\"",
+        "    本站整理的条文可能不全，个别条款只能找到转载或论文引述，页面上都已注明。具体认定以有权机关依据正式文件作出的决定为准。",
+        "",
+        "## 收录的规定",
+        "",
+        "条款数依次为：负面清单 / 容错条件 / 容错情形 / 从轻减轻情节。",
+        "",
+        "| 地区 | 规定 | 施行 | 最近核对 | 条款数 |",
+        "|---|---|---|---|---|",
+    ]
+    for rs in sets:
+        counts = " / ".join(str(len(rs.get(k) or [])) for k in KIND_ORDER)
+        until = f"（{rs['until']} 失效）" if rs.get("until") else ""
+        lines.append(f"| {esc(rs['short'])} | [{esc(rs['title'])}]({rs['id']}.md) | {esc(rs['effective'])}{until} | "
+                     f"{esc(rs.get('last_reviewed'))} | {counts} |")
+    lines += ["", "## 各地考量哪些方面", "",
+              "下表列出每项自查问题在各地规定中出现在哪一类条款里。“—”表示该规定没有就这一方面作出（本站能核实的）规定。", ""]
+    head = "| 方面 | 自查问题 | " + " | ".join(esc(rs["short"]) for rs in sets) + " |"
+    lines += [head, "|---|---|" + "---|" * len(sets)]
+    used = {rs["id"]: {k: set().union(*(facts_in(it["when"]) for it in rs.get(k) or [])) for k in KIND_ORDER}
+            for rs in sets}
+    dims = [d["id"] for d in compiled.get("dimensions", [])]
+    facts_by_dim = sorted(compiled.get("facts", []),
+                          key=lambda f: dims.index(f.get("dimension")) if f.get("dimension") in dims else 99)
+    for f in facts_by_dim:
+        cells = []
+        for rs in sets:
+            kinds = [KIND_LABEL[k] for k in KIND_ORDER if f["id"] in used[rs["id"]][k]]
+            cells.append("、".join(kinds) if kinds else "—")
+        lines.append(f"| {esc(f.get('dimension'))} | {esc(_fact_name(f))} | " + " | ".join(cells) + " |")
+    lines += ["", "## 容错情形对照", "",
+              "每一行是自查问题的一个回答，表格列出各地哪些容错情形包含这一回答（点击可查看条文）。", ""]
+    pairs: dict[tuple[str, str], dict[str, list[dict]]] = {}
+    for rs in sets:
+        for it in rs.get("situations") or []:
+            for pair in positive_pairs(it["when"], facts):
+                pairs.setdefault(pair, {}).setdefault(rs["id"], []).append(it)
+    order = {f["id"]: i for i, f in enumerate(compiled.get("facts", []))}
+
+    def pair_key(p: tuple[str, str]) -> tuple:
+        vals = [v["id"] for v in facts.get(p[0], {}).get("values", [])]
+        return (order.get(p[0], 99), vals.index(p[1]) if p[1] in vals else 99)
+
+    if pairs:
+        lines += ["| 自查问题 | 回答 | " + " | ".join(esc(rs["short"]) for rs in sets) + " |",
+                  "|---|---|" + "---|" * len(sets)]
+        for pair in sorted(pairs, key=pair_key):
+            f = facts.get(pair[0])
+            cells = []
+            for rs in sets:
+                its = pairs[pair].get(rs["id"], [])
+                cells.append("<br>".join(f"[{esc(it['title'])}]({rs['id']}.md#{it['id']})" for it in its) or "—")
+            lines.append(f"| {esc(_fact_name(f) if f else pair[0])} | {esc(_label(f, pair[1]))} | "
+                         + " | ".join(cells) + " |")
+    else:
+        lines.append("规则文件中还没有收录容错情形。")
+    lines += ["", "## 办理程序对照", ""]
+    if procs:
+        keys = list(procs)
+        names = {k: ("通用模型（论文）" if k == "model" else next((rs["short"] for rs in sets if rs["jurisdiction"] == k), k))
+                 for k in keys}
+        stage_names: list[str] = []
+        for k in keys:
+            for st in procs[k].get("stages", []):
+                if st["name"] not in stage_names:
+                    stage_names.append(st["name"])
+        lines += ["各地办理容错的步骤（详见[办理程序图](procedures.md)）：", "",
+                  "| 阶段 | " + " | ".join(esc(names[k]) for k in keys) + " |",
+                  "|---|" + "---|" * len(keys)]
+        for name in stage_names + ["申诉与复核"]:
+            cells = []
+            for k in keys:
+                if name == "申诉与复核":
+                    steps = procs[k].get("appeal") or []
+                else:
+                    steps = [s for st in procs[k].get("stages", []) if st["name"] == name for s in st["steps"]]
+                cells.append("、".join(esc(s["name"]) for s in steps) or "—")
+            lines.append(f"| {esc(name)} | " + " | ".join(cells) + " |")
+    else:
+        lines.append("规则文件中还没有收录办理程序。")
+    lines += ["", "## 参考来源", ""]
+    for rs in sets:
+        src = rs.get("source") or {}
+        link = f"[{esc(src.get('title'))}]({src['url']})" if src.get("url") else esc(src.get("title"))
+        lines.append(f"- {esc(rs['short'])}：{link}（{esc(RELIABILITY.get(src.get('reliability'), ''))}）")
+    lines.append("- 每一条款的具体出处见各规定页面。")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def procedure_block(key: str, proc: dict, heading_level: int = 0, collapsed: bool = False) -> str:
+    """Diagram (inline SVG) + the same steps as an ordered text list, as Markdown/HTML.
+    `collapsed`: the list sits in a closed <details> (for explainers that describe the steps in
+    their own words below the diagram; print.css opens it)."""
+    svg = procedure_svg.render(key, proc)
+    parts = []
+    if heading_level:
+        parts += [f"{'#' * heading_level} {esc(proc.get('title', key))} {{#procedure-{key}}}", ""]
+    parts += [
+        f'<figure class="rc-proc-figure" id="figure-procedure-{hesc(key)}">'
+        f'<div class="rc-proc-scroll" tabindex="0" role="group" aria-label="流程图，窄屏上可左右滚动">{svg}</div>'
+        f'<figcaption>{hesc(proc.get("title", key))}</figcaption></figure>',
+        "",
+    ]
+    n = 0
+    html_parts = ['<details class="rc-proc-text"><summary>图中各步骤的文字说明和依据</summary>' if collapsed
+                  else '<div class="rc-proc-text">']
+    for st in proc.get("stages", []):
+        html_parts.append(f'<p class="rc-proc-text-stage"><strong>{hesc(st["name"])}</strong></p>')
+        html_parts.append(f'<ol start="{n + 1}">')
+        for s in st.get("steps", []):
+            n += 1
+            html_parts.append(_step_li(s))
+        html_parts.append("</ol>")
+        if st.get("note"):
+            html_parts.append(f'<p class="rc-proc-note">{hesc(st["note"])}</p>')
+    if proc.get("appeal"):
+        html_parts.append('<p class="rc-proc-text-stage"><strong>申诉与复核</strong></p>')
+        html_parts.append(f'<ol start="{n + 1}">')
+        for s in proc["appeal"]:
+            html_parts.append(_step_li(s))
+        html_parts.append("</ol>")
+    html_parts.append(f'<p class="rc-proc-cite">整体出处：{_cite_html(proc.get("cite"))}</p>')
+    if proc.get("note"):
+        html_parts.append(f'<p class="rc-proc-note">说明：{hesc(proc["note"])}</p>')
+    html_parts.append("</details>" if collapsed else "</div>")
+    parts.append("".join(html_parts))
+    parts.append("")
+    return "\n".join(parts)
+
+
+def _cite_html(cite: dict | None) -> str:
+    if not cite:
+        return "（未注明出处）"
+    src = cite.get("source") or {}
+    title = hesc(src.get("title"))
+    where = f'<a href="{hesc(src["url"])}">{title}</a>' if src.get("url") else title
+    rel = RELIABILITY.get(cite.get("reliability"), hesc(cite.get("reliability")))
+    out = f"{hesc(cite.get('document'))} {hesc(cite.get('article'))}；读自：{where}；来源性质：{hesc(rel)}"
+    if cite.get("note"):
+        out += f"。说明：{hesc(cite['note'])}"
+    return out
+
+
+def _step_li(s: dict) -> str:
+    out = (f'<li id="{hesc(s["id"])}"><strong>{hesc(s["name"])}</strong>'
+           f'（{hesc(s.get("actor"))}）：{hesc(s.get("action"))}')
+    if s.get("cite"):
+        out += f'<br><span class="rc-proc-cite">依据：{_cite_html(s["cite"])}</span>'
+    if s.get("note"):
+        out += f'<br><span class="rc-proc-note">说明：{hesc(s["note"])}</span>'
+    return out + "</li>"
+
+
+def procedures_page(compiled: dict) -> str:
+    procs = compiled.get("procedures") or {}
+    sets = ordered_sets(compiled)
+    lines = [
+        "---",
+        "title: 办理程序图",
+        "description: 容错从申请到认定、反馈、申诉复核的步骤，按通用模型和各地规定分别绘制。",
+        "---",
+        "",
+        "# 办理程序图",
+        "",
+        "下面每张图都由规则文件 `rules/procedure.yaml` 在建站时生成；图下的列表是同样的步骤的文字版，并注明每一步的依据。",
+        "",
+    ]
+    cites = []
+    for key, proc in procs.items():
+        name = "通用模型" if key == "model" else next((rs["short"] for rs in sets if rs["jurisdiction"] == key), key)
+        lines += [f"## {esc(name)} {{#procedure-{key}}}", "", procedure_block(key, proc)]
+        cites.append(proc.get("cite"))
+    if not procs:
+        lines.append("规则文件中还没有收录办理程序。")
+    lines += ["## 参考来源", "", *_sources(*cites), "- 每一步的具体依据见图下列表。", ""]
+    return "\n".join(lines)

@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Build the site atomically: strict mkdocs build into a temporary folder, check it, precompress it,
+and only then swap it into site/. Any content error (bad front matter, broken link, unknown fact,
+missing citation, invalid rule file, a resource from another origin) fails the build with the
+file, the line where known, and what to fix, and leaves the previous site/ untouched.
+
+    python scripts/build_site.py [--config mkdocs.yml] [--site-dir site] [--no-compress] [--quiet]
+
+Steps
+1. run every scripts/prebuild_*.py (name order) if any: build steps owned by other parts
+   (e.g. the checker wheel, compiled rules JSON) that must exist before mkdocs runs;
+2. `mkdocs build --strict` into <site-dir's parent>/.site-build-XXXX (same filesystem);
+3. checks on the output: every page has its Content-Security-Policy, no page or stylesheet loads
+   anything from another origin, the search index is segmented into Chinese words (jieba);
+4. precompress text files (.br and .gz next to each; cached by content hash in .cache/);
+5. swap: site/ -> .site-old-XXXX, new -> site/, delete the old one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPRESS_EXT = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".wasm",
+                ".webmanifest", ".py", ".whl"}
+MIN_COMPRESS = 512
+CACHE_DAYS = 14
+
+# Resource-loading attributes in HTML (not <a href>, which is an ordinary link the reader may click)
+RESOURCE_TAG = re.compile(
+    r"<(script|link|img|iframe|source|video|audio|embed|object|track|input|image|use)\b([^>]*)>", re.I | re.S)
+URL_ATTR = re.compile(r"\b(src|href|srcset|data|poster|xlink:href)\s*=\s*[\"']([^\"']*)[\"']", re.I)
+CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')]+)[\"']?\s*\)|@import\s+[\"']([^\"']+)[\"']", re.I)
+EXTERNAL = re.compile(r"^\s*(?:https?:)?//", re.I)
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def say(msg: str, quiet: bool = False) -> None:
+    if not quiet:
+        print(f"build: {msg}", flush=True)
+
+
+def run_prebuild(quiet: bool) -> None:
+    for script in sorted((ROOT / "scripts").glob("prebuild_*.py")):
+        say(f"running {script.relative_to(ROOT)}", quiet)
+        r = subprocess.run([sys.executable, str(script)], cwd=ROOT)
+        if r.returncode != 0:
+            raise BuildFailed(f"{script.relative_to(ROOT)} failed (exit {r.returncode}); see its output above")
+
+
+def setup_logging(quiet: bool) -> None:
+    log = logging.getLogger("mkdocs")
+    for h in list(log.handlers):
+        log.removeHandler(h)
+    h = logging.StreamHandler(sys.stderr)
+    h.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    h.setLevel(logging.WARNING if quiet else logging.INFO)
+    log.addHandler(h)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+def mkdocs_build(config_file: Path, out: Path) -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    try:
+        cfg = load_config(str(config_file), site_dir=str(out), strict=True)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+    except exceptions.Abort as exc:
+        raise BuildFailed(f"mkdocs: {str(exc).rstrip('!.')}; the problems are listed above "
+                          "(file:line: what. Fix: how)") from exc
+    except exceptions.ConfigurationError as exc:
+        raise BuildFailed(f"configuration error: {exc}") from exc
+    except exceptions.MkDocsException as exc:  # PluginError, BuildError
+        raise BuildFailed(str(exc)) from exc
+    except Exception as exc:  # e.g. a missing snippet file, or a bug in a hook: keep the traceback
+        import traceback
+
+        traceback.print_exc()
+        raise BuildFailed(f"{type(exc).__name__}: {exc} (traceback above)") from exc
+
+
+def check_output(site: Path) -> list[str]:
+    """Problems in the built files: missing CSP, external resources, unsegmented search index."""
+    problems: list[str] = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "<html" in text[:500].lower():
+            if 'http-equiv="Content-Security-Policy"' not in text or "__RONGCUO" in text:
+                problems.append(f"site/{rel}: no complete Content-Security-Policy meta element. Fix: keep "
+                                "theme.custom_dir: overrides and hooks/csp.py in mkdocs.yml")
+        for m in RESOURCE_TAG.finditer(text):
+            tag, attrs = m.group(1).lower(), m.group(2)
+            if tag == "link" and not re.search(r"rel\s*=\s*[\"'][^\"']*(stylesheet|icon|preload|modulepreload|"
+                                               r"manifest|prefetch|preconnect|dns-prefetch)", attrs, re.I):
+                continue
+            for a in URL_ATTR.finditer(attrs):
+                urls = [u.strip().split(" ")[0] for u in a.group(2).split(",")] if a.group(1).lower() == "srcset" \
+                    else [a.group(2)]
+                for u in urls:
+                    if EXTERNAL.match(u):
+                        line = text.count("\n", 0, m.start()) + 1
+                        problems.append(f"site/{rel}:{line}: <{tag}> loads {u!r} from another origin. Fix: "
+                                        "copy the file into content/assets/ and refer to it relatively")
+        for m in re.finditer(r"<style\b[^>]*>(.*?)</style>", text, re.S | re.I):
+            for u in CSS_URL.finditer(m.group(1)):
+                url = u.group(1) or u.group(2)
+                if EXTERNAL.match(url):
+                    problems.append(f"site/{rel}: inline style loads {url!r} from another origin")
+    for path in sorted(site.rglob("*.css")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for u in CSS_URL.finditer(text):
+            url = u.group(1) or u.group(2)
+            if EXTERNAL.match(url):
+                problems.append(f"site/{path.relative_to(site)}: loads {url!r} from another origin "
+                                "(a web font or remote image?). Fix: self-host it or remove it")
+    index = site / "search" / "search_index.json"
+    if index.exists():
+        data = index.read_text(encoding="utf-8")
+        if re.search(r"[\u4e00-\u9fff]", data) and "\\u200b" not in data and "\u200b" not in data:
+            problems.append("site/search/search_index.json: Chinese text is not segmented into words. "
+                            "Fix: install jieba (make setup)")
+    return problems
+
+
+def _compress_one(path: Path, cache: Path) -> int:
+    import brotli
+
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    saved = 0
+    # brotli quality: 11 (best, slow: ~1 MB/s) for small theme and asset files, which the cache
+    # keeps across builds; 6 for pages, which change with every edit (q11 costs ~35 ms per page,
+    # q6 ~2 ms, for ~10 % more bytes); 9 up to 2 MB; 5 above (Pyodide's wasm, a big search index).
+    n = len(data)
+    quality = 6 if path.suffix == ".html" else 11 if n < 256_000 else 9 if n < 2_000_000 else 5
+    for suffix, fn in ((".br", lambda d: brotli.compress(d, quality=quality)),
+                       (".gz", lambda d: gzip.compress(d, compresslevel=9, mtime=0))):
+        cached = cache / f"{digest}-q{quality}{suffix}"
+        if cached.exists():
+            out = cached.read_bytes()
+            os.utime(cached)  # mark as used: entries unused for CACHE_DAYS are removed
+        else:
+            out = fn(data)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(out)
+            os.replace(tmp, cached)
+        if len(out) < len(data) * 0.95:  # keep only when it pays
+            path.with_name(path.name + suffix).write_bytes(out)
+            saved += len(data) - len(out)
+    return saved
+
+
+def precompress(site: Path, quiet: bool) -> None:
+    cache = Path(os.environ.get("RONGCUO_CACHE_DIR") or ROOT / ".cache") / "precompress"
+    cache.mkdir(parents=True, exist_ok=True)
+    files = [p for p in site.rglob("*") if p.is_file() and p.suffix in COMPRESS_EXT
+             and p.stat().st_size >= MIN_COMPRESS]
+    t = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as ex:
+        list(ex.map(lambda p: _compress_one(p, cache), files))
+    say(f"precompressed {len(files)} files (.br, .gz) in {time.perf_counter() - t:.1f} s", quiet)
+    old = time.time() - CACHE_DAYS * 86400
+    for entry in cache.iterdir():
+        try:
+            if entry.stat().st_mtime < old:
+                entry.unlink()
+        except OSError:
+            pass
+
+
+def swap(new: Path, site: Path) -> None:
+    old = None
+    if site.exists():
+        old = Path(tempfile.mkdtemp(prefix="site.old-", dir=site.parent))
+        old.rmdir()
+        os.rename(site, old)
+    try:
+        os.rename(new, site)
+    except OSError:
+        if old is not None:
+            os.rename(old, site)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(config_file: Path, site: Path, compress: bool = True, quiet: bool = False) -> dict[str, float]:
+    """Build; return the seconds spent per stage (prebuild, mkdocs, checks, compress, swap, total)."""
+    times: dict[str, float] = {}
+    t0 = t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        times[name] = now - t
+        t = now
+
+    site = site.resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    run_prebuild(quiet)
+    lap("prebuild")
+    tmp = Path(tempfile.mkdtemp(prefix="site.build-", dir=site.parent))
+    try:
+        say(f"building {config_file.name} into a temporary folder (strict)", quiet)
+        setup_logging(quiet)
+        mkdocs_build(config_file, tmp)
+        lap("mkdocs")
+        problems = check_output(tmp)
+        if problems:
+            for p in problems:
+                print(f"ERROR   -  {p}", file=sys.stderr)
+            raise BuildFailed(f"{len(problems)} problem(s) in the built files (listed above)")
+        lap("checks")
+        if compress:
+            precompress(tmp, quiet)
+        lap("compress")
+        swap(tmp, site)
+        lap("swap")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    times["total"] = time.perf_counter() - t0
+    pages = sum(1 for _ in site.rglob("index.html"))
+    say(f"done in {times['total']:.1f} s (mkdocs {times['mkdocs']:.1f} s, checks {times['checks']:.1f} s, "
+        f"compression {times['compress']:.1f} s): {pages} pages in {site}", quiet)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Strict, atomic site build (see module docstring).")
+    ap.add_argument("--config", default=str(ROOT / "mkdocs.yml"))
+    ap.add_argument("--site-dir", default=str(ROOT / "site"))
+    ap.add_argument("--no-compress", action="store_true", help="skip writing .br/.gz files")
+    ap.add_argument("--quiet", action="store_true", help="print warnings and errors only")
+    args = ap.parse_args(argv)
+    site = Path(args.site_dir)
+    try:
+        build(Path(args.config).resolve(), site, compress=not args.no_compress, quiet=args.quiet)
+    except BuildFailed as exc:
+        print(f"\nbuild FAILED: {exc}", file=sys.stderr)
+        state = "was left unchanged" if site.exists() else "does not exist yet"
+        print(f"build: the previous site in {site} {state}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

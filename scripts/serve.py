@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Serve the built site (site/) on http://127.0.0.1:8000 with the standard library.
+
+Unlike `python -m http.server`, this serves the precompressed `X.br` / `X.gz` written by
+scripts/build_site.py next to each file, with `Content-Encoding` and `Vary: Accept-Encoding`, when
+the browser accepts that encoding; the original file otherwise. Static files only, loopback only.
+
+    python scripts/serve.py [--dir site] [--host 127.0.0.1] [--port 8000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.utils
+import mimetypes
+import os
+import posixpath
+import sys
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+mimetypes.add_type("application/wasm", ".wasm")
+mimetypes.add_type("text/javascript", ".mjs")
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
+WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
+
+
+def accepted(header: str | None) -> set[str]:
+    out = set()
+    for part in (header or "").split(","):
+        name, _, params = part.strip().partition(";")
+        q = 1.0
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k == "q":
+                try:
+                    q = float(v)
+                except ValueError:
+                    q = 0.0
+        if name and q > 0:
+            out.add(name.strip().lower())
+    return out
+
+
+class Handler(SimpleHTTPRequestHandler):
+    server_version = "rongcuo-serve"
+    sys_version = ""
+
+    def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        super().end_headers()
+
+    def send_head(self):  # noqa: C901 (mirrors the base class)
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            parts = urlsplit(self.path)
+            if not parts.path.endswith("/"):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", parts.path + "/" + (("?" + parts.query) if parts.query else ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            path = os.path.join(path, "index.html")
+        if not os.path.isfile(path):
+            return self._not_found()
+        ctype = self.guess_type(path)
+        ok = accepted(self.headers.get("Accept-Encoding"))
+        chosen, encoding = path, None
+        for enc, suffix in ENCODINGS:
+            if enc in ok and os.path.isfile(path + suffix):
+                chosen, encoding = path + suffix, enc
+                break
+        try:
+            f = open(chosen, "rb")
+        except OSError:
+            return self._not_found()
+        fs = os.fstat(f.fileno())
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/")
+                                                   or ctype in ("application/json", "image/svg+xml") else ""))
+        self.send_header("Content-Length", str(fs.st_size))
+        self.send_header("Last-Modified", email.utils.formatdate(fs.st_mtime, usegmt=True))
+        self.send_header("Cache-Control", "no-cache")
+        if encoding:
+            self.send_header("Content-Encoding", encoding)
+        if path.endswith((".js", ".mjs")):
+            # A Web Worker takes its Content-Security-Policy from its own response, not from the page's
+            # <meta>: this keeps the self-check worker (and anything it imports) on this origin.
+            # Browsers ignore the header on scripts that a page loads.
+            self.send_header("Content-Security-Policy", WORKER_CSP)
+        if any(os.path.isfile(path + s) for _, s in ENCODINGS):
+            self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return f
+
+    def _not_found(self):
+        page = os.path.join(self.directory, "404.html")
+        if os.path.isfile(page):
+            with open(page, "rb") as fh:
+                body = fh.read()
+            self.send_response(HTTPStatus.NOT_FOUND)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return None
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+        return None
+
+    def translate_path(self, path: str) -> str:
+        path = posixpath.normpath(unquote(urlsplit(path).path))
+        out = self.directory
+        for word in filter(None, path.split("/")):
+            if word in (os.curdir, os.pardir) or os.sep in word:
+                continue
+            out = os.path.join(out, word)
+        return out
+
+    def log_message(self, format: str, *args) -> None:  # quieter: one line per request
+        if os.environ.get("RONGCUO_SERVE_QUIET"):
+            return
+        sys.stderr.write("%s %s\n" % (self.log_date_time_string(), format % args))
+
+
+def make_server(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    handler = partial(Handler, directory=str(directory))
+    ThreadingHTTPServer.allow_reuse_address = True
+    return ThreadingHTTPServer((host, port), handler)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dir", default=str(ROOT / "site"))
+    ap.add_argument("--host", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    args = ap.parse_args(argv)
+    directory = Path(args.dir)
+    if not (directory / "index.html").is_file():
+        print(f"serve: {directory}/index.html not found. Build first: make build", file=sys.stderr)
+        return 2
+    try:
+        httpd = make_server(directory, args.host, args.port)
+    except OSError as exc:
+        print(f"serve: cannot listen on {args.host}:{args.port} ({exc}). "
+              f"Is another server running? Try: PORT=8001 make serve", file=sys.stderr)
+        return 2
+    print(f"serve: 本站已在 http://{args.host}:{args.port}/ 运行（serving {directory}）；按 Ctrl+C 停止。", flush=True)
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        print("\nserve: stopped.")
+    finally:
+        httpd.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

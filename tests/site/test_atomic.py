@@ -1,0 +1,100 @@
+"""Atomic build: a content error fails with file, line and fix, and the previous site is unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .test_build import _copy_project
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def run_build(proj: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(proj / "scripts" / "build_site.py"), "--config", str(proj / "mkdocs.yml"),
+         "--site-dir", str(proj / "site"), "--no-compress", "--quiet"],
+        capture_output=True, text=True, cwd=proj, env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1",
+                                                       "HOME": str(proj)})
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    proj = _copy_project(tmp_path_factory.mktemp("atomic") / "proj")
+    r = run_build(proj)
+    assert r.returncode == 0, r.stderr
+    return proj
+
+
+def _break_and_check(project: Path, rel: str, mutate, expect: list[str]):
+    before = snapshot(project / "site")
+    path = project / rel
+    original = path.read_text(encoding="utf-8")
+    path.write_text(mutate(original), encoding="utf-8")
+    try:
+        r = run_build(project)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert r.returncode == 1, r.stdout + r.stderr
+    for e in expect:
+        assert e in r.stderr, f"expected {e!r} in:\n{r.stderr}"
+    assert "left unchanged" in r.stderr
+    assert snapshot(project / "site") == before, "the previous site was modified"
+    assert not list(project.glob("site.build-*")), "temporary build folder left behind"
+
+
+def test_bad_front_matter(project):
+    _break_and_check(project, "content/index.md",
+                     lambda t: "---\ntitle: 首页\ndescription: [没有闭合\n---\n" + t,
+                     ["content/index.md:3", "front matter is not valid YAML", "Fix:"])
+
+
+def test_broken_internal_link(project):
+    def mutate(t: str) -> str:
+        lines = t.split("\n")
+        lines.insert(2, "见[不存在的页面](understand/no-such-page.md)。")
+        return "\n".join(lines)
+    _break_and_check(project, "content/index.md", mutate,
+                     ["content/index.md:3", "understand/no-such-page.md", "Fix:"])
+
+
+def test_missing_citation_in_a_rule(project):
+    def mutate(t: str) -> str:
+        # drop the first `cite:` block of the first item (cite: followed by indented lines)
+        lines = t.split("\n")
+        i = next(n for n, ln in enumerate(lines) if ln.strip() == "cite:" and ln.startswith("    "))
+        indent = len(lines[i]) - len(lines[i].lstrip())
+        j = i + 1
+        while j < len(lines) and (len(lines[j]) - len(lines[j].lstrip()) > indent or not lines[j].strip()):
+            j += 1
+        return "\n".join(lines[:i] + lines[j:])
+    _break_and_check(project, "rules/national.yaml", mutate, ["national.yaml:", "cite"])
+
+
+def test_missing_page_citation(project):
+    _break_and_check(project, "content/index.md",
+                     lambda t: t.split("## 参考来源")[0],
+                     ["content/index.md", "参考来源", "Fix:"])
+
+
+def test_good_build_replaces_the_site(project):
+    marker = project / "site" / "stale-file.txt"
+    marker.write_text("left from an old build")
+    r = run_build(project)
+    assert r.returncode == 0, r.stderr
+    assert not marker.exists()
+    assert (project / "site" / "index.html").exists()
+
+
+def test_unknown_fact_in_a_case(project):
+    case = sorted((project / "content" / "cases").glob("2*.md"))[0]
+    rel = case.relative_to(project).as_posix()
+    _break_and_check(project, rel, lambda t: t.replace("\nfacts:\n", "\nfacts:\n  no_such_fact: yes\n", 1),
+                     [f"{rel}:", "unknown fact id 'no_such_fact'", "Fix:"])

@@ -1,0 +1,439 @@
+// rongcuo anonymous self-check: the page side. Loaded on every page as a module (hooks/selfcheck_page.py)
+// and active only where the form (#rc-selfcheck, generated at build time) is present. It subscribes to
+// the theme's document$ so it also starts after instant navigation. One Pyodide worker per tab is
+// started the first time the form is seen and kept across navigations. Nothing is stored anywhere:
+// answers live in the form only; no cookie, no Web Storage, no IndexedDB, no request except this
+// origin's runtime files. All wording about facts and outcomes comes from the verdict JSON (the rule
+// files); the strings below are UI chrome only.
+
+const WORKER_URL = new URL("./worker.mjs", import.meta.url);
+const LOAD_WARN_MS = 45000;
+
+const T = {
+  // bytes are counted decoded, against the raw sizes: the network transfer is smaller (brotli)
+  loading: (pct, mb) => `自查程序正在后台加载（${pct}%，解压后共约 ${mb} MB）。您可以先回答问题。`,
+  starting: "正在启动自查程序…",
+  ready: (v) => `自查程序已就绪（规则版本 ${v}），可以随时查看结果。`,
+  slow: "自查程序加载时间比预期长，请稍候；如果一直没有完成，可以使用可打印的自查清单。",
+  failed: (m) => `自查程序未能在这个浏览器里运行（${m}）。您可以使用可打印的自查清单，或者打印已填写的回答。`,
+  noWasm: "这个浏览器不支持 WebAssembly，自查程序无法运行。您可以使用可打印的自查清单，或者打印已填写的回答。",
+  checklist: "可打印的自查清单",
+  step: (n, total, title) => `第 ${n} 步，共 ${total} 步：${title}`,
+  waiting: "自查程序还在加载，加载完成后会自动显示结果…",
+  change: "修改",
+  jurisdiction: "适用的规定",
+  asOf: "按哪一天施行的规定",
+  today: "今天",
+  verdictTitle: "自查结果",
+  appliedRules: (title, asOf, v) => `依据：${title}（按 ${asOf} 施行的规定；规则版本 ${v}）`,
+  possible: "可能的结果：",
+  reasons: "逐项对照",
+  quote: "原文",
+  gist: "大意",
+  source: "出处",
+  reliability: { official: "正式文本", secondary: "据公开转载或转述", paper: "据陈朋（2022）论文引述" },
+  unknownFacts: "尚不清楚：",
+  distinctions: "三个区分开来",
+  tolerableSide: "可容的一侧：",
+  otherSide: "另一侧：",
+  missing: "还需要查清的事实",
+  missingNone: "没有影响结果的未知事实。",
+  wouldChange: "哪些单项变化会改变结果",
+  wouldChangeNone: "没有哪一项回答单独改变会改变结果。",
+  wouldChangeItem: (c) => `若“${c.question}”的回答是“${c.to_label}”（现在是“${c.from_label}”）：${c.outcome_label}`,
+  nextSteps: "下一步",
+  appeal: "申诉与复核",
+  compare: "各地规定下的结果对照",
+  compareCols: ["地区", "规定", "结果"],
+  showThis: "查看此地区的详细结果",
+  print: "打印结果",
+  edit: "修改回答",
+  restart: "重新开始",
+  restartConfirm: "清空全部回答，重新开始？",
+  errorTitle: "无法得出结果",
+  factsLabel: "您的回答",
+  noAnswer: "（未填）",
+};
+
+// ---- the worker (one per tab) ------------------------------------------------------------------------
+const W = { worker: null, state: "idle", loaded: 0, total: 0, stage: "", message: "", version: "",
+  calls: new Map(), next: 1, readyWaiters: [], listeners: new Set(), started: 0 };
+
+function notify() { for (const fn of W.listeners) fn(); }
+
+function startWorker(cfg) {
+  if (W.worker || W.state === "failed") return;
+  W.started = performance.now();
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+    W.state = "failed"; W.message = T.noWasm; notify(); return;
+  }
+  W.state = "loading";
+  W.total = Object.values(cfg.sizes || {}).reduce((a, b) => a + b, 0);
+  const boot = window.__rcSelfcheckBoot;  // started early by boot.js, with the same init message
+  let w;
+  if (boot) {
+    w = boot.worker;
+  } else {
+    try {
+      w = new Worker(WORKER_URL, { type: "module", name: "rongcuo-selfcheck" });
+    } catch (err) {
+      fail(String(err && err.message || err)); return;
+    }
+    window.__rcSelfcheckBoot = { worker: w, queue: [], started: W.started };  // boot.js: already started
+  }
+  W.worker = w;
+  const handle = (m) => {
+    if (m.type === "progress") {
+      W.loaded = m.loaded; W.total = m.total || W.total; W.stage = m.stage; notify();
+    } else if (m.type === "ready") {
+      W.state = "ready"; W.version = m.rules_version; W.readyAt = performance.now(); W.timings = m.timings;
+      W.readyWaiters.splice(0).forEach((r) => r.resolve()); notify();
+    } else if (m.type === "failed") {
+      fail(m.message);
+    } else if (m.type === "result") {
+      const c = W.calls.get(m.id);
+      if (c) { W.calls.delete(m.id); m.ok ? c.resolve(m) : c.reject(new Error(m.error)); }
+    }
+  };
+  w.onmessage = (ev) => handle(ev.data);
+  w.onerror = (ev) => { ev.preventDefault && ev.preventDefault(); fail(ev.message || "worker error"); };
+  if (boot) boot.queue.splice(0).forEach(handle);
+  else w.postMessage({ type: "init", wheel: cfg.wheel, rules: cfg.rules, sizes: cfg.sizes, lock_info: cfg.lock_info });
+  setTimeout(() => { if (W.state === "loading") { W.slow = true; notify(); } }, LOAD_WARN_MS);
+}
+
+function fail(message) {
+  W.state = "failed"; W.message = T.failed(message);
+  W.readyWaiters.splice(0).forEach((r) => r.reject(new Error(message)));
+  for (const c of W.calls.values()) c.reject(new Error(message));
+  W.calls.clear(); notify();
+}
+
+function whenReady() {
+  if (W.state === "ready") return Promise.resolve();
+  if (W.state === "failed") return Promise.reject(new Error(W.message));
+  return new Promise((resolve, reject) => W.readyWaiters.push({ resolve, reject }));
+}
+
+async function call(cmd, args) {
+  await whenReady();
+  const id = W.next++;
+  return new Promise((resolve, reject) => {
+    W.calls.set(id, { resolve, reject });
+    W.worker.postMessage({ type: "call", id, cmd, ...args });
+  });
+}
+
+// A small, documented handle for the tests and the benchmark (nothing is stored in it but the last
+// verdict, which disappears with the page).
+window.rongcuoSelfcheck = {
+  get state() { return W.state; },
+  get rulesVersion() { return W.version; },
+  get readyAt() { return W.readyAt; },     // performance.now() when the checker became ready
+  get timings() { return W.timings; },     // worker stage timings (ms)
+  whenReady,
+  call: async (cmd, args) => { const r = await call(cmd, args); return { json: r.json, ms: r.ms }; },
+  last: null,
+};
+
+// ---- helpers ----------------------------------------------------------------------------------------
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
+  return e;
+}
+
+// ---- the form ---------------------------------------------------------------------------------------
+function init(root) {
+  if (root.dataset.rcInit) return;
+  root.dataset.rcInit = "1";
+  const cfg = JSON.parse(root.dataset.config);
+  const form = root.querySelector("#rc-sc-form");
+  const steps = [...form.querySelectorAll(".rc-sc-step")];
+  const total = steps.length;
+  const stepText = root.querySelector("#rc-sc-steptext");
+  const stepBar = root.querySelector("#rc-sc-stepbar");
+  const prev = root.querySelector("#rc-sc-prev");
+  const next = root.querySelector("#rc-sc-next");
+  const toReview = root.querySelector("#rc-sc-to-review");
+  const review = root.querySelector("#rc-sc-review");
+  const verdictBox = root.querySelector("#rc-sc-verdict");
+  const loadText = root.querySelector("#rc-sc-load-text");
+  const loadBar = root.querySelector("#rc-sc-load-bar");
+  const submitNote = root.querySelector("#rc-sc-submit-note");
+  const checklistHref = new URL("checklist/", location.href.split("#")[0]).href;
+  let current = 0;
+  let cameFromReview = false;
+
+  // loading status: honest bytes while downloading, then the start-up stage, then ready or failed
+  let lastState = "";
+  function showStatus() {
+    if (!root.isConnected) { W.listeners.delete(showStatus); return; }
+    loadBar.hidden = W.state !== "loading";
+    let text;
+    if (W.state === "loading") {
+      const pct = W.total ? Math.floor((100 * W.loaded) / W.total) : 0;
+      loadBar.value = W.stage === "start" ? 100 : pct;
+      text = W.stage === "start" ? T.starting : T.loading(pct, (W.total / 1e6).toFixed(1));
+      if (W.slow) text += " " + T.slow;
+    } else if (W.state === "ready") text = T.ready(W.version);
+    else if (W.state === "failed") text = W.message;
+    else text = T.loading(0, (W.total / 1e6).toFixed(1));
+    // the live region is re-announced only when the state or stage changes, not at every byte
+    const key = W.state + W.stage + (W.slow ? "s" : "");
+    if (key !== lastState || W.state === "loading") {
+      loadText.replaceChildren(text);
+      if (W.state === "failed" || W.slow) {
+        loadText.append(" ", el("a", { href: checklistHref, text: T.checklist }));
+      }
+    }
+    lastState = key;
+    root.classList.toggle("rc-sc-failed", W.state === "failed");
+    if (W.state === "failed") {
+      submitNote.replaceChildren(W.message, " ", el("a", { href: checklistHref, text: T.checklist }));
+    }
+  }
+  W.listeners.add(showStatus);
+  startWorker(cfg);
+  showStatus();
+
+  function show(n, focus = true) {
+    current = Math.max(0, Math.min(total - 1, n));
+    steps.forEach((s, i) => { s.hidden = i !== current; });
+    verdictBox.hidden = true;
+    form.hidden = false;
+    const title = steps[current].dataset.title;
+    stepText.textContent = T.step(current + 1, total, title);
+    stepBar.value = current + 1;
+    prev.hidden = current === 0;
+    next.hidden = current === total - 1;
+    toReview.hidden = !cameFromReview || current === total - 1;
+    if (current === total - 1) { renderReview(); cameFromReview = false; }
+    if (focus) steps[current].querySelector("h2").focus();
+  }
+  prev.addEventListener("click", () => show(current - 1));
+  next.addEventListener("click", () => show(current + 1));
+  toReview.addEventListener("click", () => show(total - 1));
+
+  function answers() {
+    const facts = {};
+    for (const fs of form.querySelectorAll("fieldset[data-fact]")) {
+      const v = form.querySelector(`input[name="f-${fs.dataset.fact}"]:checked`);
+      facts[fs.dataset.fact] = v ? v.value : "unknown";
+    }
+    for (const q of form.querySelectorAll("[data-quantity]")) {
+      const input = q.querySelector("input");
+      const s = input.value.trim();
+      if (s !== "" && Number.isFinite(Number(s))) facts[q.dataset.quantity] = Number(s);
+    }
+    const j = form.querySelector('input[name="jurisdiction"]:checked');
+    return { facts, jurisdiction: j ? j.value : "national", as_of: form.querySelector("#rc-asof").value || "" };
+  }
+
+  function labelOf(input) {
+    const lab = input && form.querySelector(`label[for="${input.id}"] .rc-sc-vlabel`);
+    return lab ? lab.textContent : "";
+  }
+
+  function goTo(stepIndex, targetId) {
+    cameFromReview = true;
+    show(stepIndex, false);
+    const target = root.querySelector("#" + targetId);
+    const focusable = target.querySelector("input:checked") || target.querySelector("input");
+    target.scrollIntoView({ block: "center" });
+    focusable.focus();
+  }
+
+  function renderReview() {
+    const a = answers();
+    const parts = [];
+    const jInput = form.querySelector('input[name="jurisdiction"]:checked');
+    const dl0 = el("dl", {},
+      el("dt", { text: T.jurisdiction }), el("dd", {}, labelOf(jInput), " ",
+        el("button", { type: "button", class: "rc-sc-link", "aria-label": `${T.change}：${T.jurisdiction}`,
+          onclick: () => goTo(0, "rc-q-jurisdiction") }, T.change)),
+      el("dt", { text: T.asOf }), el("dd", {}, a.as_of || T.today, " ",
+        el("button", { type: "button", class: "rc-sc-link", "aria-label": `${T.change}：${T.asOf}`,
+          onclick: () => goTo(0, "rc-q-as_of") }, T.change)));
+    parts.push(el("h3", { text: steps[0].dataset.title }), dl0);
+    steps.slice(1, -1).forEach((s, k) => {
+      const dl = el("dl");
+      for (const q of s.querySelectorAll("fieldset[data-fact], [data-quantity]")) {
+        let question, answer;
+        if (q.dataset.fact) {
+          question = q.querySelector("legend").textContent;
+          answer = labelOf(q.querySelector("input:checked"));
+        } else {
+          question = q.querySelector("label").textContent;
+          const v = q.querySelector("input").value.trim();
+          if (v === "") continue;
+          answer = `${v} ${q.querySelector(".rc-sc-unit").textContent}`;
+        }
+        const unknown = q.dataset.fact && a.facts[q.dataset.fact] === "unknown";
+        dl.append(el("dt", { text: question }),
+          el("dd", { class: unknown ? "rc-sc-unknown" : null }, answer || T.noAnswer, " ",
+            el("button", { type: "button", class: "rc-sc-link", "aria-label": `${T.change}：${question}`,
+              onclick: () => goTo(k + 1, q.id) }, T.change)));
+      }
+      parts.push(el("h3", { text: s.dataset.title }), dl);
+    });
+    review.replaceChildren(...parts);
+  }
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const a = answers();
+    if (W.state === "failed") { showStatus(); return; }
+    if (W.state !== "ready") submitNote.textContent = T.waiting;
+    try {
+      const [one, all] = await Promise.all([call("evaluate", a), call("compare", a)]);
+      submitNote.textContent = "";
+      const verdict = JSON.parse(one.json);
+      const comparison = JSON.parse(all.json);
+      window.rongcuoSelfcheck.last = { request: a, json: one.json, compare: all.json, ms: one.ms };
+      renderVerdict(verdict, comparison, a);
+    } catch (err) {
+      renderError(String(err && err.message || err));
+    }
+  });
+
+  root.querySelector("#rc-sc-print-answers").addEventListener("click", () => { renderReview(); window.print(); });
+
+  function showVerdictBox() {
+    form.hidden = true;
+    verdictBox.hidden = false;
+    verdictBox.focus();
+    verdictBox.scrollIntoView({ block: "start" });
+  }
+
+  function renderError(message) {
+    verdictBox.replaceChildren(
+      el("h2", { id: "rc-v-title", text: T.errorTitle }),
+      el("pre", { class: "rc-sc-error", text: message }),
+      el("p", {}, el("button", { type: "button", class: "md-button md-button--primary", onclick: () => show(total - 1) }, T.edit)));
+    showVerdictBox();
+  }
+
+  function cite(c) {
+    if (!c) return null;
+    const doc = c.document.replace(/^《|》$/g, "");
+    const src = c.source || {};
+    const p = el("p", { class: "rc-sc-cite" }, `${T.source}：《${doc}》${c.article}`,
+      c.reliability ? `（${T.reliability[c.reliability] || c.reliability}）` : "");
+    if (src.title) {
+      p.append("；", src.url ? el("a", { href: src.url, rel: "noopener noreferrer", text: src.title }) : src.title);
+    }
+    if (c.note) p.append(el("span", { class: "rc-sc-note", text: " " + c.note }));
+    return p;
+  }
+
+  function renderVerdict(v, cmp, a) {
+    const kids = [];
+    kids.push(el("h2", { id: "rc-v-title", text: T.verdictTitle }));
+    kids.push(el("p", { class: `rc-sc-outcome rc-sc-outcome--${v.outcome}`, "data-outcome": v.outcome, text: v.label }));
+    kids.push(el("p", { class: "rc-sc-meaning", text: v.meaning }));
+    if (v.possible_outcomes.length > 1) {
+      kids.push(el("p", {}, T.possible + v.possible_outcomes.map((o) => o.label).join("、")));
+    }
+    kids.push(el("p", { class: "rc-sc-applied", text: T.appliedRules(v.jurisdiction_title, v.as_of, v.rules_version) }));
+    kids.push(el("p", { class: "rc-sc-actions" },
+      el("button", { type: "button", class: "md-button md-button--primary", onclick: () => window.print() }, T.print), " ",
+      el("button", { type: "button", class: "md-button", onclick: () => show(total - 1) }, T.edit), " ",
+      el("button", { type: "button", class: "md-button", onclick: restart }, T.restart)));
+    kids.push(el("div", { class: "rc-sc-disclaimer", role: "note" }, el("strong", { text: "※ " }), v.disclaimer));
+
+    // reasons by kind
+    kids.push(el("h3", { text: T.reasons }));
+    const kinds = [];
+    for (const r of v.reasons) if (!kinds.includes(r.kind)) kinds.push(r.kind);
+    for (const kind of kinds) {
+      const rs = v.reasons.filter((r) => r.kind === kind);
+      kids.push(el("h4", { text: rs[0].kind_label }));
+      kids.push(el("ul", { class: "rc-sc-reasons" }, rs.map((r) => el("li", { class: `rc-sc-r rc-sc-r--${r.status}`, "data-id": r.id, "data-status": r.status },
+        el("p", {}, el("span", { class: "rc-sc-status", text: `［${r.status_label}］` }), " ", el("strong", { text: r.title })),
+        el("blockquote", {}, r.verbatim ? `${T.quote}：“${r.text}”` : `${T.gist}：${r.text}`),
+        r.unknown_facts.length ? el("p", { class: "rc-sc-unknownfacts" }, T.unknownFacts +
+          r.unknown_facts.map((f) => { const q = root.querySelector(`#rc-q-${f} legend`); return q ? q.textContent : f; }).join("；")) : null,
+        cite(r.cite)))));
+    }
+    // three distinctions
+    if (v.three_distinctions.length) {
+      kids.push(el("h3", { text: T.distinctions }));
+      kids.push(el("ul", { class: "rc-sc-distinctions" }, v.three_distinctions.map((d) => el("li", { "data-id": d.id, "data-status": d.status },
+        el("p", {}, el("strong", { text: d.title }), "：", el("span", { class: "rc-sc-status", text: d.status_label })),
+        el("p", { class: "rc-sc-sides" }, T.tolerableSide + d.tolerable_side, el("br"), T.otherSide + d.other_side),
+        cite(d.cite)))));
+    }
+    // missing facts
+    kids.push(el("h3", { text: T.missing }));
+    kids.push(v.missing_facts.length ? el("ul", { class: "rc-sc-missing" }, v.missing_facts.map((m) => el("li", {}, m.question, " ",
+      el("button", { type: "button", class: "rc-sc-link", "aria-label": `${T.change}：${m.question}`,
+        onclick: () => goTo(stepOf(m.id), `rc-q-${m.id}`) }, T.change)))) : el("p", { text: T.missingNone }));
+    // would change
+    kids.push(el("h3", { text: T.wouldChange }));
+    kids.push(v.would_change.length ? el("ul", { class: "rc-sc-changes" }, v.would_change.map((c) => el("li", { "data-fact": c.fact, "data-to": c.to }, T.wouldChangeItem(c))))
+      : el("p", { text: T.wouldChangeNone }));
+    // next steps
+    const ns = v.next_steps;
+    kids.push(el("h3", { text: ns.procedure ? `${T.nextSteps}：${ns.procedure}` : T.nextSteps }));
+    if (ns.advice) kids.push(el("p", { class: "rc-sc-advice", text: ns.advice }));
+    if (ns.steps.length) kids.push(el("ol", { class: "rc-sc-steps" }, ns.steps.map((s) => el("li", {}, el("strong", { text: `${s.stage} · ${s.name}` }), `（${s.actor}）：${s.action}`))));
+    if (ns.appeal.length) {
+      kids.push(el("h4", { text: T.appeal }));
+      kids.push(el("ol", { class: "rc-sc-steps" }, ns.appeal.map((s) => el("li", {}, el("strong", { text: s.name }), `（${s.actor}）：${s.action}`))));
+    }
+    if (ns.cite) kids.push(cite(ns.cite));
+    // side by side
+    kids.push(el("h3", { text: T.compare }));
+    const table = el("table", { class: "rc-sc-compare" },
+      el("thead", {}, el("tr", {}, T.compareCols.map((c) => el("th", { scope: "col", text: c })))),
+      el("tbody", {}, cmp.verdicts.map((x) => el("tr", { "data-jurisdiction": x.jurisdiction, "data-outcome": x.outcome },
+        el("th", { scope: "row", text: x.jurisdiction_short }),
+        el("td", { text: x.jurisdiction_title }),
+        el("td", {}, x.jurisdiction === v.jurisdiction ? el("strong", { text: x.label })
+          : el("button", { type: "button", class: "rc-sc-link", "aria-label": `${x.label}（${T.showThis}：${x.jurisdiction_short}）`,
+            onclick: () => { const r = form.querySelector(`#rc-j-${x.jurisdiction}`); if (r) { r.checked = true; form.requestSubmit(); } } }, x.label))))));
+    kids.push(el("div", { class: "rc-sc-table" }, table));
+    // the answers, for the printout
+    const dl = el("dl", { class: "rc-sc-answers" });
+    for (const fs of form.querySelectorAll("fieldset[data-fact]")) {
+      dl.append(el("dt", { text: fs.querySelector("legend").textContent }), el("dd", { text: labelOf(fs.querySelector("input:checked")) }));
+    }
+    kids.push(el("details", { class: "rc-sc-answers-box" }, el("summary", { text: T.factsLabel }), dl));
+    kids.push(el("div", { class: "rc-sc-disclaimer", role: "note" }, el("strong", { text: "※ " }), v.disclaimer));
+    verdictBox.replaceChildren(...kids);
+    showVerdictBox();
+  }
+
+  function stepOf(factId) {
+    const q = root.querySelector(`#rc-q-${factId}`);
+    const s = q && q.closest(".rc-sc-step");
+    return s ? Number(s.dataset.step) : 1;
+  }
+
+  function restart() {
+    if (!window.confirm(T.restartConfirm)) return;
+    form.reset();
+    window.rongcuoSelfcheck.last = null;
+    verdictBox.replaceChildren();
+    show(0);
+  }
+
+  show(0, false);
+}
+
+function boot() {
+  const root = document.getElementById("rc-selfcheck");
+  if (root) init(root);
+}
+
+if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(boot);
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+else boot();

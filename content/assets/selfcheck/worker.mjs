@@ -1,0 +1,139 @@
+// rongcuo self-check worker (module Web Worker). Starts Pyodide from this site's own origin, unpacks
+// the checker wheel (no micropip, no network beyond this origin), builds the rule base from the
+// compiled rules JSON and answers evaluate/compare requests with selfcheck.explain.dumps() strings.
+// Protocol (postMessage):
+//   page -> worker  {type: "init", wheel, rules, sizes: {file: bytes}, lock_info}   (URLs relative to this file;
+//                   lock_info is the `info` of the runtime's pyodide-lock.json, written by the build)
+//   worker -> page  {type: "progress", stage, loaded, total}  {type: "ready", rules_version, python}
+//                   {type: "failed", message}
+//   page -> worker  {type: "call", id, cmd: "evaluate"|"compare"|"batch", facts, jurisdiction, as_of, items}
+//   worker -> page  {type: "result", id, ok: true, json, ms} | {type: "result", id, ok: false, error}
+import { loadPyodide } from "./runtime/pyodide.mjs";
+
+const RUNTIME = new URL("./runtime/", import.meta.url).href;
+let py = null;
+let api = null;
+let sizes = {};
+let loaded = 0;
+let stage = "download";
+
+function progress(force) {
+  const total = Object.values(sizes).reduce((a, b) => a + b, 0);
+  postMessage({ type: "progress", stage, loaded: Math.min(loaded, total), total, force: !!force });
+}
+
+// Count the bytes of this origin's runtime files as they stream in (decoded sizes, compared with the
+// raw sizes the build wrote into the page): an honest download indicator without a second request.
+const realFetch = globalThis.fetch.bind(globalThis);
+let lastReport = 0;
+globalThis.fetch = async (input, init) => {
+  const resp = await realFetch(input, init);
+  const url = String(typeof Request !== "undefined" && input instanceof Request ? input.url : input);
+  const name = url.split("/").pop().split("?")[0];
+  if (!(name in sizes) || !resp.body) return resp;
+  const reader = resp.body.getReader();
+  const stream = new ReadableStream({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) { controller.close(); return; }
+      loaded += value.byteLength;
+      const now = performance.now();
+      if (now - lastReport > 100) { lastReport = now; progress(); }
+      controller.enqueue(value);
+    },
+    cancel(reason) { return reader.cancel(reason); },
+  });
+  return new Response(stream, { status: resp.status, statusText: resp.statusText, headers: resp.headers });
+};
+
+async function fetchBytes(url) {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+async function init(msg) {
+  sizes = msg.sizes || {};
+  const t0 = performance.now();
+  progress(true);
+  const wheelP = fetchBytes(new URL(msg.wheel, import.meta.url).href);
+  const rulesP = fetchBytes(new URL(msg.rules, import.meta.url).href);
+  py = await loadPyodide({
+    indexURL: RUNTIME,
+    // We load no Pyodide package: an empty lock saves fetching pyodide-lock.json, and with no
+    // package listed nothing can be fetched from the CDN that Pyodide would otherwise use.
+    lockFileContents: JSON.stringify({ info: msg.lock_info, packages: {} }),
+    packageBaseUrl: RUNTIME,
+    fullStdLib: false,
+    stdout: () => {},
+    stderr: () => {},
+  });
+  const t1 = performance.now();
+  stage = "start";
+  progress(true);
+  py.unpackArchive(await wheelP, "wheel");
+  py.FS.writeFile("/tmp/rules.json", await rulesP);
+  const t2 = performance.now();
+  api = py.runPython(`
+import json
+from selfcheck.model import RuleBase
+from selfcheck.explain import evaluate, compare, dumps, _ENCODE
+from selfcheck.errors import InputError
+
+with open("/tmp/rules.json", encoding="utf-8") as fh:
+    RB = RuleBase.from_compiled(json.load(fh))
+
+def _call(cmd, facts_json, jurisdiction, as_of, items_json):
+    try:
+        if cmd == "evaluate":
+            return "1" + dumps(evaluate(RB, json.loads(facts_json), jurisdiction, as_of or None))
+        if cmd == "compare":
+            c = compare(RB, json.loads(facts_json), as_of or None)
+            return "1" + "{" + ",".join(
+                f'"{k}":' + ("[" + ",".join(dumps(v) for v in c[k]) + "]" if k == "verdicts" else _ENCODE(c[k]))
+                for k in c) + "}"
+        if cmd == "batch":
+            out = []
+            for f, j, d in json.loads(items_json):
+                try:
+                    out.append(dumps(evaluate(RB, f, j, d or None)))
+                except InputError as exc:
+                    out.append(json.dumps({"error": str(exc)}, ensure_ascii=False))
+            return "1" + json.dumps(out, ensure_ascii=False)  # a list of dumps() strings
+        return "0unknown command " + cmd
+    except InputError as exc:
+        return "0" + str(exc)
+
+import sys
+(_call, RB.version, sys.version.split()[0])
+`).toJs();
+  stage = "ready";
+  const t3 = performance.now();
+  // stage timings (ms) for scripts/bench_selfcheck.py: runtime start, wheel unpack, checker import + rules
+  postMessage({ type: "ready", rules_version: api[1], python: api[2],
+    timings: { pyodide: t1 - t0, unpack: t2 - t1, import_rules: t3 - t2 } });
+}
+
+self.onmessage = async (ev) => {
+  const msg = ev.data;
+  if (msg.type === "init") {
+    try {
+      await init(msg);
+    } catch (err) {
+      postMessage({ type: "failed", message: String(err && err.message || err) });
+    }
+    return;
+  }
+  if (msg.type === "call") {
+    const t0 = performance.now();
+    try {
+      const out = api[0](msg.cmd, JSON.stringify(msg.facts || {}), msg.jurisdiction || "national",
+        msg.as_of || "", JSON.stringify(msg.items || []));
+      const ms = performance.now() - t0;
+      if (out[0] === "1") postMessage({ type: "result", id: msg.id, ok: true, json: out.slice(1), ms });
+      else postMessage({ type: "result", id: msg.id, ok: false, error: out.slice(1), ms });
+    } catch (err) {
+      postMessage({ type: "result", id: msg.id, ok: false, error: String(err && err.message || err) });
+    }
+  }
+};

@@ -1,0 +1,233 @@
+"""The anonymous self-check page: its question form, its printable checklist and its runtime files.
+
+- content/selfcheck/index.md holds `<div id="rc-selfcheck-form"></div>`: replaced here by the
+  whole question form, generated from the compiled rules (rules/facts.yaml: one step per dimension,
+  every question with 不清楚 and its help text; the jurisdictions from the rule sets). Plain HTML,
+  usable before any script has run.
+- content/selfcheck/checklist.md holds `<div id="rc-selfcheck-checklist"></div>`: replaced by the
+  same questions as a printable checklist (the fallback when the checker cannot load).
+- the form starts with a classic <script src=boot.js>, which creates the worker while the page is
+  still being parsed (~0.3 s before the module page script could); selfcheck.js adopts it.
+- on_config adds the page script (module, subscribes to document$, so it works after instant
+  navigation) and its stylesheet to every page: a few kB, cached; the script does nothing on
+  pages without the form.
+- on_post_build packs the runtime (scripts/build_selfcheck.py: Pyodide files from
+  node_modules/pyodide, the checker wheel, rules-<rules_version>.json) into site/assets/selfcheck/.
+
+All wording about facts and outcomes comes from the rule files; only UI chrome is written here and
+in content/assets/selfcheck/selfcheck.js. Decision record: docs/decisions/0002-selfcheck-in-the-browser.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from html import escape
+from pathlib import Path
+
+from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_selfcheck  # noqa: E402
+
+FORM_MARK = '<div id="rc-selfcheck-form"></div>'
+CHECKLIST_MARK = '<div id="rc-selfcheck-checklist"></div>'
+SCRIPT = "assets/selfcheck/selfcheck.js"
+STYLE = "assets/selfcheck/selfcheck.css"
+_state: dict = {}
+
+
+def _rules_dir(config) -> Path:
+    env = os.environ.get("RONGCUO_RULES_DIR")
+    return Path(env).resolve() if env else Path(config.config_file_path).resolve().parent / "rules"
+
+
+def on_config(config):
+    try:
+        data, version, compiled = build_selfcheck.compile_rules_json(_rules_dir(config))
+        runtime = build_selfcheck.runtime_files()
+        lock = json.loads((build_selfcheck.PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+    except build_selfcheck.PackError as exc:
+        raise PluginError(f"self-check: {exc}") from exc
+    except Exception as exc:  # a rule-file problem: hooks/rules_pages.py lists it with file:line
+        raise PluginError(f"self-check: cannot compile rules/ ({exc}). Fix: `python -m selfcheck lint`") from exc
+    _state.update(compiled=compiled, version=version, rules_bytes=len(data))
+    sizes = {p.name: p.stat().st_size for p in runtime}
+    _state["client"] = {
+        "wheel": f"{build_selfcheck.DIST}-{build_selfcheck.selfcheck_version()}-py3-none-any.whl",
+        "rules": f"rules-{version}.json",
+        "rules_version": version,
+        "pyodide": build_selfcheck.pyodide_version(),
+        "sizes": sizes,
+        "lock_info": lock["info"],
+    }
+    if STYLE not in [str(s) for s in config.extra_css]:
+        config.extra_css.append(STYLE)
+    if SCRIPT not in [str(s) for s in config.extra_javascript]:
+        script = ExtraScriptValue(SCRIPT)
+        script.type = "module"
+        config.extra_javascript.append(script)
+    return config
+
+
+# -- the form ---------------------------------------------------------------------------------------------
+
+
+def _jurisdictions(compiled: dict) -> list[tuple[str, str]]:
+    seen: dict[str, dict] = {}
+    for rs in compiled["rulesets"]:
+        cur = seen.get(rs["jurisdiction"])
+        if cur is None or rs["effective"] > cur["effective"]:
+            seen[rs["jurisdiction"]] = rs
+    order = sorted(seen, key=lambda j: (j != "national", j))
+    return [(j, seen[j]["title"]) for j in order]
+
+
+def _radio(name: str, rid: str, value: str, label: str, help_: str, checked: bool) -> str:
+    h = f'<span class="rc-sc-vhelp">{escape(help_)}</span>' if help_ else ""
+    return (f'<div class="rc-sc-choice"><input type="radio" name="{name}" id="{rid}" value="{escape(value)}"'
+            f'{" checked" if checked else ""}><label for="{rid}"><span class="rc-sc-vlabel">{escape(label)}</span>'
+            f"{h}</label></div>")
+
+
+def _question(fact: dict, unknown_label: str) -> str:
+    fid = fact["id"]
+    parts = [f'<fieldset class="rc-sc-q" id="rc-q-{fid}" data-fact="{fid}" aria-describedby="rc-h-{fid}">',
+             f'<legend>{escape(fact["question"])}</legend>',
+             f'<p class="rc-sc-help" id="rc-h-{fid}">{escape(fact["help"])}</p>']
+    for v in fact["values"]:
+        parts.append(_radio(f"f-{fid}", f"rc-f-{fid}-{v['id']}", v["id"], v["label"], v.get("help", ""), False))
+    parts.append(_radio(f"f-{fid}", f"rc-f-{fid}-unknown", "unknown", unknown_label, "", True))
+    parts.append("</fieldset>")
+    return "".join(parts)
+
+
+def _quantity(q: dict) -> str:
+    qid = q["id"]
+    step = "any" if qid == "economic_loss_wan" else "1"
+    return (f'<div class="rc-sc-qty" id="rc-q-{qid}" data-quantity="{qid}">'
+            f'<label for="rc-n-{qid}">{escape(q["question"])}</label>'
+            f'<p class="rc-sc-help" id="rc-h-{qid}">{escape(q["help"])}</p>'
+            f'<span class="rc-sc-num"><input type="number" inputmode="decimal" min="0" step="{step}" '
+            f'id="rc-n-{qid}" name="n-{qid}" aria-describedby="rc-h-{qid}"> '
+            f'<span class="rc-sc-unit">{escape(q["unit"])}</span></span></div>')
+
+
+def steps(compiled: dict) -> list[dict]:
+    """[{id, title, help, facts: [...], quantities: [...]}] — one step per dimension of facts.yaml."""
+    out = []
+    for d in compiled["dimensions"]:
+        facts = [f for f in compiled["facts"] if f["dimension"] == d["id"]]
+        quantities = [q for q in compiled["quantities"] if d["id"] == "后果程度"]
+        out.append({"id": d["id"], "title": d["id"], "help": d["help"], "facts": facts, "quantities": quantities})
+    dims = {d["id"] for d in compiled["dimensions"]}
+    stray = [f["id"] for f in compiled["facts"] if f["dimension"] not in dims]
+    if stray:
+        raise PluginError(f"rules/facts.yaml: facts {stray} have a dimension that is not listed under dimensions")
+    if compiled["quantities"] and "后果程度" not in dims:
+        out[-1]["quantities"] = compiled["quantities"]
+    return out
+
+
+def form_html(compiled: dict, client: dict, boot_src: str = "") -> str:
+    sts = steps(compiled)
+    total = len(sts) + 2  # jurisdiction step, the dimensions, review
+    cfg = escape(json.dumps(client, ensure_ascii=False, separators=(",", ":")), quote=True)
+    h = [f'<div id="rc-selfcheck" class="rc-sc" data-config="{cfg}" data-steps="{total}">',
+         # starts the worker while the page is still parsed (see boot.js)
+         f'<script src="{escape(boot_src)}"></script>' if boot_src else "",
+         '<div class="rc-sc-load" id="rc-sc-load" role="status">'
+         '<p class="rc-sc-load-text" id="rc-sc-load-text">自查程序需要脚本才能运行；'
+         '没有脚本时，可以使用<a href="checklist/">可打印的自查清单</a>。</p>'
+         '<progress id="rc-sc-load-bar" max="100" hidden aria-label="自查程序加载进度"></progress></div>',
+         '<form id="rc-sc-form" class="rc-sc-form" novalidate aria-describedby="rc-sc-steptext">',
+         '<div class="rc-sc-progress"><p id="rc-sc-steptext" class="rc-sc-steptext">'
+         f'第 1 步，共 {total} 步</p><progress id="rc-sc-stepbar" max="{total}" value="1" '
+         'aria-labelledby="rc-sc-steptext"></progress></div>']
+    # step 1: jurisdiction and date
+    h.append('<section class="rc-sc-step" data-step="0" data-title="适用的规定" aria-labelledby="rc-s-0">'
+             '<h2 id="rc-s-0" tabindex="-1">适用的规定</h2>'
+             '<fieldset class="rc-sc-q" id="rc-q-jurisdiction"><legend>按哪个地区的规定自查？</legend>'
+             '<p class="rc-sc-help">选您所在的地区；没有本地区规则集的，选全国。'
+             '结果页会同时列出各地规定下的结果。</p>')
+    for i, (jid, title) in enumerate(_jurisdictions(compiled)):
+        h.append(_radio("jurisdiction", f"rc-j-{jid}", jid, title, "", i == 0))
+    h.append('</fieldset><div class="rc-sc-qty" id="rc-q-as_of"><label for="rc-asof">按哪一天施行的规定（可不填）</label>'
+             '<p class="rc-sc-help" id="rc-h-asof">不填就按今天施行的规定。想知道失误发生时的规定怎么说，'
+             '可以填当时的日期。</p><input type="date" id="rc-asof" name="as_of" aria-describedby="rc-h-asof">'
+             '</div></section>')
+    for n, st in enumerate(sts, start=1):
+        h.append(f'<section class="rc-sc-step" data-step="{n}" data-title="{escape(st["title"])}" '
+                 f'aria-labelledby="rc-s-{n}" hidden><h2 id="rc-s-{n}" tabindex="-1">{escape(st["title"])}</h2>'
+                 f'<p class="rc-sc-dimhelp">{escape(st["help"])}</p>')
+        for f in st["facts"]:
+            h.append(_question(f, compiled["unknown_label"]))
+            if f["id"] == "loss_level" and st["quantities"]:
+                h.append('<div class="rc-sc-qtys"><p class="rc-sc-help">也可以（或者只）填写下面的数字，'
+                         '由自查程序按分级标准换算；不清楚的留空。</p>')
+                h.extend(_quantity(q) for q in st["quantities"])
+                h.append("</div>")
+        if st["quantities"] and not any(f["id"] == "loss_level" for f in st["facts"]):
+            h.extend(_quantity(q) for q in st["quantities"])
+        h.append("</section>")
+    h.append(f'<section class="rc-sc-step" data-step="{total - 1}" data-title="核对回答" aria-labelledby="rc-s-review" '
+             'hidden><h2 id="rc-s-review" tabindex="-1">核对您的回答</h2>'
+             '<p>请逐项核对。点“修改”回到那一题，改完后可以直接回到这里。</p>'
+             '<div id="rc-sc-review" class="rc-sc-review"></div>'
+             '<p class="rc-sc-submit-note" id="rc-sc-submit-note" role="status"></p>'
+             '<button type="submit" class="md-button md-button--primary" id="rc-sc-submit">查看自查结果</button> '
+             '<button type="button" class="md-button" id="rc-sc-print-answers">打印我的回答</button>'
+             '</section>')
+    h.append('<div class="rc-sc-nav"><button type="button" class="md-button" id="rc-sc-prev" hidden>上一步</button> '
+             '<button type="button" class="md-button md-button--primary" id="rc-sc-next">下一步</button> '
+             '<button type="button" class="md-button" id="rc-sc-to-review" hidden>回到核对页</button></div>')
+    h.append("</form>")
+    h.append('<section id="rc-sc-verdict" class="rc-sc-verdict" tabindex="-1" aria-labelledby="rc-v-title" hidden>'
+             "</section>")
+    h.append("</div>")
+    return "".join(h)
+
+
+def checklist_html(compiled: dict) -> str:
+    h = ['<div class="rc-sc-checklist">']
+    h.append('<h2>适用的规定</h2><ul class="rc-sc-boxes">')
+    for _, title in _jurisdictions(compiled):
+        h.append(f"<li>☐ {escape(title)}</li>")
+    h.append("</ul><p>日期：＿＿＿＿年＿＿月＿＿日（不填即按今天施行的规定）</p>")
+    for st in steps(compiled):
+        h.append(f'<h2>{escape(st["title"])}</h2><p class="rc-sc-dimhelp">{escape(st["help"])}</p><ol>')
+        for f in st["facts"]:
+            h.append(f'<li class="rc-sc-cl-q"><p><strong>{escape(f["question"])}</strong></p>'
+                     f'<p class="rc-sc-help">{escape(f["help"])}</p><ul class="rc-sc-boxes">')
+            for v in f["values"]:
+                hv = f'（{escape(v["help"])}）' if v.get("help") else ""
+                h.append(f"<li>☐ {escape(v['label'])}{hv}</li>")
+            h.append(f"<li>☐ {escape(compiled['unknown_label'])}</li></ul></li>")
+        for q in st["quantities"]:
+            h.append(f'<li class="rc-sc-cl-q"><p><strong>{escape(q["question"])}</strong></p>'
+                     f'<p class="rc-sc-help">{escape(q["help"])}</p><p>＿＿＿＿＿＿ {escape(q["unit"])}</p></li>')
+        h.append("</ol>")
+    h.append("</div>")
+    return "".join(h)
+
+
+def on_page_content(html, page, config, files):
+    if FORM_MARK in html:
+        boot = get_relative_url("assets/selfcheck/boot.js", page.url)
+        html = html.replace(FORM_MARK, form_html(_state["compiled"], _state["client"], boot), 1)
+    if CHECKLIST_MARK in html:
+        html = html.replace(CHECKLIST_MARK, checklist_html(_state["compiled"]), 1)
+    return html
+
+
+def on_post_build(config):
+    try:
+        manifest = build_selfcheck.pack(Path(config.site_dir), _rules_dir(config))
+    except build_selfcheck.PackError as exc:
+        raise PluginError(f"self-check: {exc}") from exc
+    if manifest["rules_version"] != _state["version"]:
+        raise PluginError("self-check: rules/ changed during the build; build again")

@@ -1,0 +1,71 @@
+"""The self-check's build side: the generated form, the packed runtime, the wheel, the rules JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import urllib.request
+import zipfile
+from html import unescape
+
+from tests.site.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_selfcheck  # noqa: E402
+
+
+def test_wheel_is_deterministic_and_stdlib_only(tmp_path):
+    a = build_selfcheck.build_wheel(tmp_path / "a")
+    b = build_selfcheck.build_wheel(tmp_path / "b")
+    assert a.read_bytes() == b.read_bytes()
+    names = zipfile.ZipFile(a).namelist()
+    mods = {n.split("/")[1] for n in names if n.startswith("selfcheck/")}
+    assert mods == set(build_selfcheck.RUNTIME_MODULES)
+    for n in names:
+        if n.endswith(".py"):
+            src = zipfile.ZipFile(a).read(n).decode()
+            assert not re.search(r"^\s*(import|from)\s+(yaml|selfcheck\.(load|yamlsrc|lint|cli|ask|validate))", src, re.M), n
+
+
+def test_rules_json_version_is_the_cli_one(rb):
+    data, version, _ = build_selfcheck.compile_rules_json()
+    assert version == rb.version
+    from selfcheck.model import RuleBase
+
+    assert RuleBase.from_compiled(json.loads(data)).version == rb.version
+
+
+def test_built_page_form_and_runtime(built_site, rb):
+    html = (built_site / "selfcheck" / "index.html").read_text(encoding="utf-8")
+    cfg = json.loads(unescape(re.search(r'data-config="([^"]*)"', html).group(1)))
+    assert cfg["rules_version"] == rb.version
+    # every fact: a fieldset with its help text, every value and 不清楚; one step per dimension
+    for f in rb.facts:
+        assert f'id="rc-q-{f.id}"' in html and f'id="rc-h-{f.id}"' in html
+        for v in f.value_ids + ("unknown",):
+            assert f'id="rc-f-{f.id}-{v}"' in html
+    steps = re.findall(r'class="rc-sc-step" data-step="\d+" data-title="([^"]+)"', html)
+    assert steps[1:-1] == [d["id"] for d in rb.dimensions]
+    for j in rb.jurisdictions():
+        assert f'id="rc-j-{j}"' in html
+    # only the runtime files a module worker needs; no lock file, maps or consoles
+    runtime = built_site / "assets" / "selfcheck" / "runtime"
+    names = {p.name for p in runtime.iterdir() if not p.name.endswith((".br", ".gz"))}
+    assert names == set(cfg["sizes"]) == {"pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"}
+    assert (runtime / "pyodide.asm.wasm.br").exists() and (runtime / "pyodide.asm.wasm.gz").exists()
+    assert (built_site / "assets" / "selfcheck" / cfg["wheel"]).exists()
+    assert (built_site / "assets" / "selfcheck" / cfg["rules"]).exists()
+    checklist = (built_site / "selfcheck" / "checklist" / "index.html").read_text(encoding="utf-8")
+    for f in rb.facts:
+        assert f.question in checklist
+
+
+def test_server_sends_the_wasm_brotli(base_url):
+    req = urllib.request.Request(base_url + "assets/selfcheck/runtime/pyodide.asm.wasm",
+                                 headers={"Accept-Encoding": "br, gzip"})
+    with urllib.request.urlopen(req) as r:
+        assert r.headers["Content-Encoding"] == "br"
+        assert r.headers["Content-Type"].startswith("application/wasm")
+        body = r.read()
+    assert len(body) < 4_000_000

@@ -1,0 +1,274 @@
+"""The anonymous self-check in real Chromium: end to end per jurisdiction, differential against
+CPython, privacy, instant navigation, accessibility, keyboard only, failure fallback, print."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+
+import pytest
+
+from selfcheck.explain import dumps, evaluate
+from selfcheck.errors import InputError
+from tests.selfcheck.helpers import AS_OF, PAGE, cli, fill_form, scenarios, submit, wait_ready
+from tests.site.conftest import AXE
+
+
+def first_scenario(jurisdiction: str) -> dict:
+    for j, _, sc in scenarios():
+        if j == jurisdiction:
+            return sc
+    raise AssertionError(f"no scenario for {jurisdiction}")
+
+
+# -- end to end -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("jurisdiction", ["national", "jiangsu", "shaanxi"])
+def test_end_to_end_verdict_equals_cli(context, base_url, rb, jurisdiction):
+    sc = first_scenario(jurisdiction)
+    facts = {k: v for k, v in sc["facts"].items()}
+    facts.pop("cause", None)  # one unknown, so would_change and missing_facts are exercised too
+    as_of = str(sc.get("as_of", AS_OF))
+    page = context.new_page()
+    page.goto(base_url + PAGE)
+    wait_ready(page)
+    fill_form(page, facts, jurisdiction, as_of)
+    review = page.inner_text("#rc-sc-review")
+    assert rb.fact("cause").question in review and "不清楚" in review
+    last = submit(page)
+    expected = cli("evaluate", "--jurisdiction", jurisdiction, "--as-of", as_of, facts=facts)
+    shown = json.loads(last["json"])
+    assert shown == expected
+    # what the page shows is that verdict
+    assert page.inner_text(".rc-sc-outcome") == expected["label"]
+    statuses = page.eval_on_selector_all(".rc-sc-r", "els => els.map(e => [e.dataset.id, e.dataset.status])")
+    assert statuses == [[r["id"], r["status"]] for r in expected["reasons"]]
+    text = page.inner_text("#rc-sc-verdict")
+    for r in expected["reasons"]:
+        assert r["title"] in text and r["cite"]["article"] in text
+    for d in expected["three_distinctions"]:
+        assert d["title"] in text and d["status_label"] in text
+    for m in expected["missing_facts"]:
+        assert m["question"] in text
+    assert len(page.query_selector_all(".rc-sc-changes li")) == len(expected["would_change"])
+    for st in expected["next_steps"]["steps"]:
+        assert st["action"] in text
+    assert expected["disclaimer"] in text and expected["rules_version"] in text
+    comp = cli("compare", "--as-of", as_of, facts=facts)
+    rows = page.eval_on_selector_all(".rc-sc-compare tbody tr", "els => els.map(e => [e.dataset.jurisdiction, e.dataset.outcome])")
+    assert rows == [[v["jurisdiction"], v["outcome"]] for v in comp["verdicts"]]
+    assert json.loads(last["compare"]) == comp
+    # the printed page: the verdict without the form, the site chrome or the buttons
+    page.emulate_media(media="print")
+    assert page.is_visible(".rc-sc-outcome") and not page.is_visible("#rc-sc-form")
+    assert not page.is_visible(".md-header") and not page.is_visible(".rc-sc-actions")
+    page.emulate_media(media="screen")
+    # back to the review keeps every answer
+    page.click(".rc-sc-actions button:nth-of-type(2)")
+    assert page.inner_text("#rc-sc-review") == review
+
+
+def test_back_and_forward_keep_answers_and_change_links(context, base_url, rb):
+    page = context.new_page()
+    page.goto(base_url + PAGE)
+    page.click("#rc-sc-next")
+    page.click("label[for='rc-f-intent-inadvertent']")
+    page.click("#rc-sc-next")
+    page.click("#rc-sc-prev")
+    assert page.is_checked("#rc-f-intent-inadvertent")
+    for _ in range(6):
+        if page.is_visible("#rc-sc-next"):
+            page.click("#rc-sc-next")
+    question = rb.fact("intent").question
+    page.click(f"#rc-sc-review button[aria-label='修改：{question}']")
+    assert page.evaluate("() => document.activeElement.id") == "rc-f-intent-inadvertent"
+    page.click("label[for='rc-f-intent-knowing_violation']")
+    page.click("#rc-sc-to-review")
+    assert rb.fact("intent").label("knowing_violation") in page.inner_text("#rc-sc-review")
+
+
+# -- differential: the same verdict JSON, byte for byte ---------------------------------------------------
+
+def random_facts(rb, rnd: random.Random) -> dict:
+    p_unknown = rnd.choice([0.2, 0.5, 0.8, 1.0])
+    facts = {}
+    for f in rb.facts:
+        if rnd.random() >= p_unknown:
+            facts[f.id] = rnd.choice(f.value_ids)
+    if rnd.random() < 0.25:
+        facts["economic_loss_wan"] = rnd.choice([0, 5, 120.5, 800, 5000, 20000])
+        facts.pop("loss_level", None)
+    if rnd.random() < 0.15:
+        facts["deaths"] = rnd.choice([0, 1, 3, 12])
+        facts.pop("loss_level", None)
+    return facts
+
+
+def test_differential_pyodide_equals_cpython(context, base_url, rb):
+    rnd = random.Random(20261125)
+    items = [(sc["facts"], j, str(sc.get("as_of", AS_OF))) for j, _, sc in scenarios()]
+    jurisdictions = rb.jurisdictions()
+    dates = ["2017-01-01", "2019-06-30", AS_OF, "2026-01-01"]
+    while len(items) < len(scenarios()) + 320:
+        items.append((random_facts(rb, rnd), rnd.choice(jurisdictions), rnd.choice(dates)))
+    page = context.new_page()
+    page.goto(base_url + PAGE)
+    wait_ready(page)
+    t = time.perf_counter()
+    out = page.evaluate("items => window.rongcuoSelfcheck.call('batch', {items})", [list(i) for i in items])
+    browser_s = time.perf_counter() - t
+    got = json.loads(out["json"])
+    assert len(got) == len(items) >= 300
+    mismatches = []
+    for (facts, j, d), g in zip(items, got):
+        try:
+            want = dumps(evaluate(rb, facts, j, d))
+        except InputError as exc:
+            want = json.dumps({"error": str(exc)}, ensure_ascii=False)
+        if g != want:
+            mismatches.append((facts, j, d))
+    assert not mismatches, f"{len(mismatches)} of {len(items)} differ, e.g. {mismatches[:2]}"
+    print(f"differential: {len(items)} fact sets byte-identical; Pyodide batch {browser_s:.2f} s")
+
+
+# -- privacy ----------------------------------------------------------------------------------------------
+
+def test_privacy_no_request_after_load_no_storage_csp_blocks(context, base_url, rb):
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(base_url + PAGE)
+    wait_ready(page)
+    page.wait_for_load_state("networkidle")
+    at_ready = len(requests)
+    sc = first_scenario("national")
+    fill_form(page, sc["facts"], "jiangsu", None)
+    submit(page)
+    page.click(".rc-sc-compare button")  # another jurisdiction's verdict
+    page.wait_for_timeout(300)
+    assert requests[at_ready:] == [], "requests after the checker was ready"
+    origin = base_url.rstrip("/")
+    assert all(u.startswith(origin + "/") for u in requests), [u for u in requests if not u.startswith(origin)]
+    assert context.cookies() == []
+    storage = page.evaluate("""async () => ({
+        local: localStorage.length, session: sessionStorage.length,
+        idb: indexedDB.databases ? (await indexedDB.databases()).length : 0})""")
+    assert storage == {"local": 0, "session": 0, "idb": 0}
+    # a script injected into the page cannot send anything to another origin (a live server there)
+    other = base_url.replace("127.0.0.1", "localhost")
+    result = page.evaluate("url => fetch(url).then(() => 'sent', e => 'blocked: ' + e.name)", other + "x")
+    assert result.startswith("blocked"), result
+    assert any("connect-src" in v for v in page.evaluate("() => window.__cspViolations"))
+    assert not any(u.startswith(other) for u in requests)
+    csp = page.get_attribute("meta[http-equiv='Content-Security-Policy']", "content")
+    assert "connect-src 'self'" in csp and "'unsafe-eval'" not in csp
+
+
+# -- instant navigation -----------------------------------------------------------------------------------
+
+def test_instant_navigation_from_home(context, base_url):
+    page = context.new_page()
+    page.goto(base_url)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.click(".md-content a[href$='selfcheck/'] >> nth=0")
+    page.wait_for_selector("#rc-selfcheck")
+    assert page.evaluate("() => window.__sameDocument === true"), "not an instant (same-document) navigation"
+    wait_ready(page)
+    fill_form(page, {"intent": "inadvertent"}, "national", AS_OF)
+    submit(page)
+    assert page.is_visible(".rc-sc-outcome")
+    # away and back again: the form starts anew and the worker is reused (no second download)
+    page.click(".md-content a[href$='rules/'] >> nth=0")
+    page.wait_for_function("() => !document.getElementById('rc-selfcheck')")
+    page.go_back()
+    page.wait_for_selector("#rc-selfcheck")
+    page.wait_for_function("() => document.getElementById('rc-selfcheck').dataset.rcInit === '1'")
+    assert page.evaluate("() => window.rongcuoSelfcheck.state") == "ready"
+    assert page.evaluate("() => window.__sameDocument === true")
+    fill_form(page, {"intent": "knowing_violation"}, "national", AS_OF)
+    v = json.loads(submit(page)["json"])
+    assert v["outcome"] == "not_eligible"
+
+
+# -- accessibility and keyboard ---------------------------------------------------------------------------
+
+AXE_RUN = ("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+           ".filter(v => ['serious', 'critical'].includes(v.impact))"
+           ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+
+
+def test_axe_form_review_verdict(context, base_url):
+    axe = AXE.read_text(encoding="utf-8")
+    page = context.new_page()
+    page.goto(base_url + PAGE)
+    found = {}
+    page.evaluate(axe + "\n;0")
+    found["form"] = page.evaluate(AXE_RUN)
+    page.click("#rc-sc-next")
+    found["step 2"] = page.evaluate(AXE_RUN)
+    wait_ready(page)
+    fill_form(page, {"intent": "inadvertent", "remedy": "proactive"}, "shaanxi", AS_OF)
+    found["review"] = page.evaluate(AXE_RUN)
+    submit(page)
+    page.wait_for_timeout(800)  # the theme's back-to-top button fades in after the scroll to the verdict
+    found["verdict"] = page.evaluate(AXE_RUN)
+    assert all(not v for v in found.values()), json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def _tab_to(page, selector: str, limit: int = 80, shift: bool = False) -> None:
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Shift+Tab" if shift else "Tab")
+    raise AssertionError(f"keyboard focus never reached {selector}")
+
+
+def test_keyboard_only_run(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + PAGE)
+    wait_ready(page)
+    # jurisdiction: focus the checked radio, arrow to the next one (江苏 or whichever is second)
+    _tab_to(page, "input[name=jurisdiction]")
+    page.keyboard.press("ArrowDown")
+    chosen = page.evaluate("() => document.querySelector('input[name=jurisdiction]:checked').value")
+    assert chosen != "national"
+    steps = page.eval_on_selector("#rc-selfcheck", "r => Number(r.dataset.steps)")
+    for _ in range(steps - 1):
+        _tab_to(page, "#rc-sc-next")
+        page.keyboard.press("Enter")
+        # the new step's heading has the focus; answer its first question with the arrow keys
+        assert page.evaluate("() => document.activeElement.tagName") == "H2"
+        if page.query_selector(".rc-sc-step:not([hidden]) fieldset[data-fact]"):
+            _tab_to(page, ".rc-sc-step:not([hidden]) fieldset[data-fact] input")
+            page.keyboard.press("ArrowDown")  # from 不清楚 (last) to the first value
+    _tab_to(page, "#rc-sc-submit")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#rc-sc-verdict:not([hidden]) .rc-sc-outcome")
+    assert page.evaluate("() => document.activeElement.id") == "rc-sc-verdict"
+    v = json.loads(page.evaluate("() => window.rongcuoSelfcheck.last.json"))
+    assert v["jurisdiction"] == chosen
+    _tab_to(page, ".rc-sc-actions button")  # the print / change buttons are reachable too
+
+
+# -- failure fallback and first paint -------------------------------------------------------------------
+
+def test_without_webassembly_the_page_says_so_and_offers_the_checklist(context, base_url):
+    page = context.new_page()
+    page.add_init_script("Object.defineProperty(window, 'WebAssembly', {value: undefined});")
+    page.goto(base_url + PAGE)
+    page.wait_for_function("() => window.rongcuoSelfcheck && window.rongcuoSelfcheck.state === 'failed'")
+    text = page.inner_text("#rc-sc-load-text")
+    assert "WebAssembly" in text
+    page.click("#rc-sc-load-text a")
+    page.wait_for_selector(".rc-sc-checklist")
+    assert page.url.endswith("/selfcheck/checklist/")
+
+
+def test_first_question_usable_before_the_checker_is_ready(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + PAGE, wait_until="domcontentloaded")
+    page.click("label[for='rc-j-national']")
+    assert page.is_visible("#rc-q-jurisdiction")
+    state = page.evaluate("() => window.rongcuoSelfcheck ? window.rongcuoSelfcheck.state : 'no script yet'")
+    assert state != "ready"

@@ -1,0 +1,505 @@
+"""The case library, generated at build time from content/cases/*.md and the checker.
+
+For every real published case (front matter validated by selfcheck.lint.lint_case) the checker
+(selfcheck.explain.evaluate) is run on the case's published facts in every jurisdiction, as of the
+end of the case's year (or, when the case predates a rule set, the first day that rule set is in
+force; the page says so). Its verdict is set beside the real decision:
+
+    exempted 免责 ↔ eligible · reduced 减责 ↔ mitigable · refused 不予容错 ↔ not_eligible
+
+    agree          the verdict is the real decision
+    undetermined   the published facts are not enough: the verdict is 需进一步核查 and the real
+                   decision is one of its possible outcomes
+    disagree       anything else (a determinate other verdict, or no completion of the unknown facts
+                   gives the real decision)
+
+Every disagreement needs a written reason in the case's front matter, e.g.
+
+    disagreement:
+      jiangsu: {kind: missing_rule, reason: 江苏规则集未收录从轻减轻条款……}
+
+(kind: missing_rule | ambiguous_fact | unexplained). A disagreement without one fails the strict
+build with the file and what to add. Pages made here (in memory, nothing is written to content/):
+
+- cases/index.md       every case, with filters (outcome, province, 三个区分开来, year) run by the
+                       same-origin script assets/cases/filter.js (no inline script: see hooks/csp.py)
+- cases/agreement.md   agreement per jurisdiction and overall, and every disagreement's reason
+- each case page gets the decision summary, the verdict table and its source.
+
+Problems in case front matter are reported with file:line; unknown fact ids/values and a missing
+`source` are already reported by hooks/checks.py and are not repeated here.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _paths import add_generated, log, problem  # noqa: E402
+
+EXPECTED = {"exempted": "eligible", "reduced": "mitigable", "refused": "not_eligible"}
+DECISION_LABEL = {"exempted": "免责", "reduced": "减责", "refused": "不予容错"}
+STATUS_LABEL = {"agree": "一致", "undetermined": "事实不足", "disagree": "不一致"}
+KIND_LABEL = {"missing_rule": "规则缺失", "ambiguous_fact": "事实不明或有歧义",
+              "unexplained": "公开的规则解释不了这一决定"}
+DISTINCTION_UNKNOWN = {"none": "不涉及", "unknown": "来源未写明"}
+GENERATED = ("cases/index.md", "cases/agreement.md")
+SCRIPT = "assets/cases/filter.js"
+STYLE = "assets/cases/cases.css"
+
+_state: dict = {}
+
+
+# -- loading --------------------------------------------------------------------------------------
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _rules_dir(config) -> Path:
+    env = os.environ.get("RONGCUO_RULES_DIR")
+    return Path(env).resolve() if env else _root(config) / "rules"
+
+
+def _rulebase(config):
+    root = _root(config)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        from selfcheck.load import compile_rules_with_problems
+        from selfcheck.model import RuleBase
+    except ImportError as exc:
+        raise PluginError(f"cannot import the checker (selfcheck): {exc}. Fix: run `make setup`") from exc
+    compiled, problems = compile_rules_with_problems(_rules_dir(config))
+    if problems:  # hooks/rules_pages.py reports them with file:line
+        return None
+    return RuleBase.from_compiled(compiled)
+
+
+def _as_of(rb, jurisdiction: str, year: int) -> tuple[str, bool]:
+    """(date, shifted): the end of the case's year, or the first day a rule set of the jurisdiction
+    is in force when none is in force then (shifted=True)."""
+    end = f"{year}-12-31"
+    if rb.ruleset_for(jurisdiction, end) is not None:
+        return end, False
+    later = sorted(rs.effective for rs in rb.rulesets if rs.jurisdiction == jurisdiction and rs.effective > end)
+    if later:
+        return later[0], True
+    starts = sorted(rs.effective for rs in rb.rulesets if rs.jurisdiction == jurisdiction)
+    return starts[0], True
+
+
+def status_of(expected: str, verdict: dict) -> str:
+    if verdict["outcome"] == expected:
+        return "agree"
+    if verdict["outcome"] == "undetermined" and expected in {p["id"] for p in verdict["possible_outcomes"]}:
+        return "undetermined"
+    return "disagree"
+
+
+def _dedupe_with_checks(problems: list) -> list:
+    """Drop what hooks/checks.py already reports: a missing source, unknown fact ids and values."""
+    import re
+
+    dup = re.compile(r"^(缺少出处|未知的事实 |事实 \S+ 的取值 .* 无效)")
+    return [p for p in problems if not dup.match(p.what)]
+
+
+def _load_cases(config, rb) -> list[dict]:
+    from selfcheck.explain import evaluate
+    from selfcheck.lint import lint_case, read_front_matter
+    from selfcheck.yamlsrc import ParseFailure
+
+    docs = Path(config.docs_dir)
+    folder = docs / "cases"
+    cases = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        uri = f"cases/{path.name}"
+        if uri in GENERATED:
+            continue
+        where = f"{docs.name}/{uri}"
+        try:
+            doc, _, _ = read_front_matter(path)
+        except ParseFailure:
+            continue  # hooks/checks.py reports broken front matter
+        data = doc.data if isinstance(doc.data, dict) else {}
+        all_problems = lint_case(rb, path)
+        problems = _dedupe_with_checks(all_problems)
+        for p in problems:
+            _, sep, line = p.where.rpartition(":")
+            loc = f"{where}:{line}" if sep and line.isdigit() else where
+            problem(loc, p.what.rstrip("。") + (f"（允许：{p.allowed}）" if p.allowed else ""),
+                    p.fix or "see scripts/new_case.py --help")
+        if all_problems:  # the rest are reported by hooks/checks.py
+            continue
+        if data.get("kind") != "real":
+            problem(f"{where}:{(doc.line(('kind',)) or 1) + 1}",
+                    "the case library holds only real published cases (kind: real)",
+                    "move invented teaching scenarios to content/training/ and label them 虚构")
+            continue
+        try:
+            facts = data.get("facts") or {}
+            year = int(data["year"])
+            verdicts = {}
+            for j in rb.jurisdictions():
+                as_of, shifted = _as_of(rb, j, year)
+                v = evaluate(rb, facts, j, as_of)
+                v["_shifted"] = shifted
+                v["_status"] = status_of(EXPECTED[data["decision"]["outcome"]], v)
+                verdicts[j] = v
+        except Exception as exc:  # the checker refused the facts: lint should have caught it
+            problem(f"{where}:1", f"the checker cannot evaluate this case's facts ({exc})",
+                    "correct `facts` (see rules/facts.yaml)")
+            continue
+        reasons = data.get("disagreement") or {}
+        for j, v in verdicts.items():
+            if v["_status"] == "disagree" and j not in reasons:
+                expected = EXPECTED[data["decision"]["outcome"]]
+                problem(f"{where}:{(doc.line(('facts',)) or 1) + 1}",
+                        f"the checker says '{v['outcome']}' under the {v['jurisdiction_short']} rules "
+                        f"({v['ruleset']}, as of {v['as_of']}) but "
+                        f"the published decision is '{data['decision']['outcome']}' (= {expected}) and no reason "
+                        "is written",
+                        f"add to the front matter `disagreement: {{{j}: {{kind: missing_rule|ambiguous_fact|"
+                        "unexplained, reason: <why, in Chinese>}}` — or correct the facts if they misstate the source")
+            elif v["_status"] != "disagree" and j in reasons:
+                log.info(f"{where}: the disagreement reason for {j} is no longer needed "
+                         f"(the checker now says {v['outcome']}); it is not shown")
+        cases.append({"uri": uri, "stem": path.stem, "where": where, "data": data, "verdicts": verdicts,
+                      "reasons": reasons})
+    return cases
+
+
+# -- rendering ------------------------------------------------------------------------------------
+
+def _e(s) -> str:
+    return html.escape(str(s), quote=True)
+
+
+def _distinction_label(rb, did: str) -> str:
+    for d in rb.distinctions():
+        if d.id == did:
+            return d.title
+    return DISTINCTION_UNKNOWN.get(did, did)
+
+
+def _ruleset(rb, rs_id: str):
+    for rs in rb.rulesets:
+        if rs.id == rs_id:
+            return rs
+    return None
+
+
+def _province_order(p: str) -> tuple:
+    return (0 if p == "全国" else 1, p)
+
+
+def index_page(rb, cases: list[dict], url_of) -> str:
+    n = len(cases)
+    by = {k: sorted({str(c["data"][k]) for c in cases}) for k in ("province", "year", "distinction")}
+    provinces = sorted(by["province"], key=_province_order)
+    years = sorted(by["year"], reverse=True)
+    dist_ids = [d.id for d in rb.distinctions()] + ["none", "unknown"]
+    counts = {o: sum(1 for c in cases if c["data"]["decision"]["outcome"] == o) for o in EXPECTED}
+    lines = [
+        "---",
+        "title: 案例库",
+        "no_sources: 每个案例页面都写明了出处；本页是根据这些案例自动生成的索引",
+        "---",
+        "",
+        "# 案例库",
+        "",
+        f"这里收录 **{n}** 个公开发布的真实案例：免责 {counts['exempted']} 个，减责 {counts['reduced']} 个，"
+        f"不予容错 {counts['refused']} 个。每个案例都注明了出处，事实只按来源记录，来源没写的就记为“不清楚”。",
+        "",
+    ]
+    if counts["refused"] == 0:
+        lines += [
+            "!!! note \"为什么没有“不予容错”的案例\"",
+            "    目前能查到的公开通报几乎都是容错成功的正面案例。提出了容错申请、最后被认定不符合条件的案例，"
+            "在已检索的公开资料中没有找到能看清处理结果的，所以暂未收录；本站不会编造案例来填补。",
+            "",
+        ]
+    lines += [
+        "每个案例页面都把同样的事实交给本站的自查工具，按全国、江苏、陕西三套规则各推演一次，"
+        "并与实际决定对照。汇总见[自查工具与实际决定的对照](agreement.md)。",
+        "",
+        "<form class=\"rc-case-filter\" id=\"rc-case-filter\" hidden>",
+        f"<link rel=\"stylesheet\" href=\"{_e(url_of(STYLE))}\">",
+        "<fieldset><legend>筛选案例</legend>",
+        _select("outcome", "处理结果", [(o, DECISION_LABEL[o]) for o in EXPECTED]),
+        _select("province", "地区", [(p, p) for p in provinces]),
+        _select("distinction", "三个区分开来", [(d, _distinction_label(rb, d)) for d in dist_ids
+                                            if d in by["distinction"]]),
+        _select("year", "年份", [(y, y) for y in years]),
+        "<button type=\"reset\" class=\"md-button\">全部显示</button>",
+        "</fieldset>",
+        f"<p class=\"rc-case-count\" id=\"rc-case-count\" aria-live=\"polite\">共 {n} 个案例</p>",
+        "</form>",
+        "",
+        "<table id=\"rc-cases\">",
+        "<thead><tr><th scope=\"col\">年份</th><th scope=\"col\">地区</th><th scope=\"col\">案例</th>"
+        "<th scope=\"col\">实际决定</th><th scope=\"col\">三个区分开来</th><th scope=\"col\">自查工具（全国 / 江苏 / 陕西）</th></tr></thead>",
+        "<tbody>",
+    ]
+    for c in sorted(cases, key=lambda c: (-int(c["data"]["year"]), c["stem"])):
+        d = c["data"]
+        status = " / ".join(STATUS_LABEL[v["_status"]] for v in c["verdicts"].values())
+        lines.append(
+            f"<tr data-case=\"{_e(c['stem'])}\" data-outcome=\"{_e(d['decision']['outcome'])}\" "
+            f"data-province=\"{_e(d['province'])}\" data-distinction=\"{_e(d['distinction'])}\" "
+            f"data-year=\"{_e(d['year'])}\">"
+            f"<td>{_e(d['year'])}</td><td>{_e(d['province'])}</td>"
+            f"<td><a href=\"{_e(url_of(c['uri']))}\">{_e(d['title'])}</a></td>"
+            f"<td>{_e(DECISION_LABEL[d['decision']['outcome']])}（{_e('、'.join(map(str, d['decision']['measures'])))}）</td>"
+            f"<td>{_e(_distinction_label(rb, d['distinction']))}</td><td>{_e(status)}</td></tr>")
+    lines += [
+        "</tbody></table>",
+        "",
+        "<p class=\"rc-case-empty\" id=\"rc-case-empty\" hidden>没有符合这些条件的案例。</p>",
+        "",
+        "“三个区分开来”一栏只在来源写明了决定依据哪一条时才填写。",
+        "想补充案例？编辑可以运行 `python scripts/new_case.py`，按提示回答问题生成案例文件，"
+        "构建时会自动检查格式、事实和出处。",
+        "",
+        f"<script src=\"{_e(url_of(SCRIPT))}\"></script>",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
+    opts = "".join(f"<option value=\"{_e(v)}\">{_e(t)}</option>" for v, t in options)
+    return (f"<label>{_e(label)} <select name=\"{name}\" data-filter=\"{name}\">"
+            f"<option value=\"\">全部</option>{opts}</select></label>")
+
+
+def tally(rb, cases: list[dict]) -> dict:
+    """{jurisdiction: {agree, undetermined, disagree, total}} plus 'overall'."""
+    out: dict = {}
+    for j in rb.jurisdictions():
+        t = {"agree": 0, "undetermined": 0, "disagree": 0}
+        for c in cases:
+            t[c["verdicts"][j]["_status"]] += 1
+        t["total"] = len(cases)
+        out[j] = t
+    out["overall"] = {k: sum(out[j][k] for j in rb.jurisdictions()) for k in ("agree", "undetermined", "disagree", "total")}
+    return out
+
+
+def agreement_page(rb, cases: list[dict], url_of) -> str:
+    t = tally(rb, cases)
+    shorts = {j: rb.latest(j).short for j in rb.jurisdictions()}
+    lines = [
+        "---",
+        "title: 自查工具与实际决定的对照",
+        "no_sources: 每个案例的出处写在案例页面上；本页由构建时运行自查工具自动生成",
+        "---",
+        "",
+        "# 自查工具与实际决定的对照",
+        "",
+        "本页在每次构建网站时自动生成：把案例库中每个案例公开的事实交给自查工具，分别按本站收录的三套规则推演，"
+        "再与实际作出的决定比较（免责对应“符合容错情形”，减责对应“可依规从轻或减轻”，不予容错对应“不符合容错情形”）。",
+        "",
+        "- **一致**：自查工具的结论就是实际决定；",
+        "- **事实不足**：来源公开的事实不够，自查工具只能给出“需进一步核查”，而实际决定是其中一种可能；",
+        "- **不一致**：自查工具给出了别的结论，或者无论补上哪些事实都得不出实际决定。每一处不一致都写明了原因。",
+        "",
+        "案例多由湖北、四川等地的机关依当地规定处理，而本站只收录了全国、江苏、陕西的规则，"
+        "所以这里比较的是“同样的事实放在这三套规则下会怎样”，不是评判原决定对错。",
+        "",
+        "## 汇总",
+        "",
+        "| 规则 | 一致 | 事实不足 | 不一致 | 案例数 |",
+        "|---|---|---|---|---|",
+    ]
+    for j in rb.jurisdictions():
+        r = t[j]
+        lines.append(f"| [{shorts[j]}](../rules/{rb.latest(j).id}.md) | {r['agree']} | {r['undetermined']} | "
+                     f"{r['disagree']} | {r['total']} |")
+    o = t["overall"]
+    lines.append(f"| **合计（案例×规则）** | {o['agree']} | {o['undetermined']} | {o['disagree']} | {o['total']} |")
+    lines += ["", "## 不一致的案例及原因", ""]
+    rows = [(c, j) for c in cases for j in rb.jurisdictions() if c["verdicts"][j]["_status"] == "disagree"]
+    if not rows:
+        lines.append("目前没有不一致的案例。")
+    else:
+        lines += ["| 案例 | 规则 | 实际决定 | 自查工具 | 原因类型 | 原因 |", "|---|---|---|---|---|---|"]
+        for c, j in rows:
+            v = c["verdicts"][j]
+            r = c["reasons"].get(j) or {}
+            possible = "、".join(p["label"] for p in v["possible_outcomes"])
+            verdict = v["label"] + (f"（可能：{possible}）" if v["outcome"] == "undetermined" else "")
+            lines.append(
+                f"| [{_md(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
+                f"{DECISION_LABEL[c['data']['decision']['outcome']]} | {_md(verdict)} | "
+                f"{KIND_LABEL.get(r.get('kind'), '')} | {_md(r.get('reason', ''))} |")
+        kinds = {}
+        for c, j in rows:
+            k = (c["reasons"].get(j) or {}).get("kind")
+            kinds[k] = kinds.get(k, 0) + 1
+        lines += ["", "按原因类型：" + "，".join(f"{KIND_LABEL.get(k, k)} {n} 处" for k, n in kinds.items()) + "。"]
+    missing: dict[str, int] = {}
+    for c in cases:
+        for v in c["verdicts"].values():
+            if v["_status"] == "undetermined":
+                for m in v["missing_facts"]:
+                    missing[m["id"]] = missing.get(m["id"], 0) + 1
+    if missing:
+        n_undetermined = t["overall"]["undetermined"]
+        lines += ["", "## 事实不足时缺的是什么", "",
+                  f"在 {n_undetermined} 处“事实不足”中，公开材料最常没有写明的是下面这些事实"
+                  "（括号里是缺少该事实的案例×规则数）。自查时这些正是需要如实回答的问题。", ""]
+        for fid, n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0])):
+            try:
+                q = rb.fact(fid).question
+            except KeyError:
+                q = fid
+            lines.append(f"- {_md(q)}（{n}）")
+    lines += ["", f"规则版本 `{rb.version}`。", ""]
+    return "\n".join(lines)
+
+
+def _md(s) -> str:
+    return str(s).replace("|", "｜").replace("\n", " ")
+
+
+def case_block(rb, c: dict) -> str:
+    d = c["data"]
+    dec = d["decision"]
+    src = d["source"]
+    lines = [
+        "!!! abstract \"案例概要\"",
+        f"    - **实际决定**：{DECISION_LABEL[dec['outcome']]}（{'、'.join(map(str, dec['measures']))}）",
+        f"    - **地区**：{_md(d['region'])}（{_md(d['province'])}）　**年份**：{d['year']}",
+        f"    - **当事人**：{_md(d['role'])}",
+        f"    - **三个区分开来**：{_md(_distinction_label(rb, d['distinction']))}",
+        f"    - **出处**：{_md(src['publisher'])}，[{_md(src['title'])}]({src['url']})，{src['date']}",
+        "",
+        "## 实际决定与自查工具的推演",
+        "",
+        "下表把来源公开的事实（没写的记为“不清楚”）交给本站的自查工具，按三套规则各推演一次。"
+        "这是对照学习，不是对原决定的评判；原决定由当地机关依当地规定作出。",
+        "",
+    ]
+    lines += facts_list(rb, d.get("facts") or {})
+    lines += [
+        "| 规则 | 依据日期 | 自查工具的结论 | 与实际决定（" + DECISION_LABEL[dec["outcome"]] + "） | 说明 |",
+        "|---|---|---|---|---|",
+    ]
+    notes = []
+    for j, v in c["verdicts"].items():
+        rs = _ruleset(rb, v["ruleset"])
+        date = v["as_of"] + ("※" if v["_shifted"] else "")
+        if v["_shifted"]:
+            notes.append(f"※ 本案发生在{d['year']}年，当时{rs.short}这套规则尚未施行；表中按它施行的第一天"
+                         f"（{v['as_of']}）推演，只供对照。")
+        verdict = v["label"]
+        if v["outcome"] == "undetermined":
+            verdict += "（可能：" + "、".join(p["label"] for p in v["possible_outcomes"]) + "）"
+        if v["_status"] == "disagree":
+            r = c["reasons"].get(j) or {}
+            why = f"{KIND_LABEL.get(r.get('kind'), '')}：{r.get('reason', '')}"
+        elif v["_status"] == "undetermined":
+            missing = "、".join(m["question"].rstrip("？?") for m in v["missing_facts"][:3])
+            more = f"等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else ""
+            why = f"来源没有写明：{missing}{more}" if missing else "来源公开的事实不够"
+        else:
+            why = "—"
+        lines.append(f"| [{rs.short}](../rules/{rs.id}.md) | {date} | {_md(verdict)} | "
+                     f"{STATUS_LABEL[v['_status']]} | {_md(why)} |")
+    lines.append("")
+    lines += notes and [" ".join(notes), ""] or []
+    lines += ["各案的对照汇总见[自查工具与实际决定的对照](agreement.md)。", ""]
+    return "\n".join(lines)
+
+
+def facts_list(rb, facts: dict) -> list[str]:
+    """The facts as recorded from the source, in the questions' own words."""
+    known = {f.id: f for f in rb.facts}
+    quantities = {q.id: q for q in rb.quantities}
+    out = ["来源写明、因而记录下来的事实：", ""]
+    n = 0
+    for f in rb.facts:
+        v = facts.get(f.id)
+        if v in (None, "", "unknown"):
+            continue
+        label = next((x.label for x in f.values if x.id == v), str(v))
+        out.append(f"- {_md(f.question)} **{_md(label)}**")
+        n += 1
+    for q_id, v in facts.items():
+        if q_id in quantities and v not in (None, "", "unknown"):
+            out.append(f"- {_md(quantities[q_id].question)} **{v}{_md(quantities[q_id].unit)}**")
+            n += 1
+    if n == 0:
+        out = ["来源没有写明可以对应到自查问题的事实，各项都记为“不清楚”。"]
+    else:
+        nf = sum(1 for f in rb.facts if facts.get(f.id) not in (None, "", "unknown"))
+        out.append(f"- 其余 {len(known) - nf} 项来源未写明，记为“不清楚”。")
+    return out + [""]
+
+
+def source_block(d: dict) -> str:
+    src = d["source"]
+    out = ["", "## 出处", "",
+           f"- {_md(src['publisher'])}：[{_md(src['title'])}]({src['url']})（{src['date']}）",
+           "", "事实只按出处记录；整理时的取舍说明保存在案例文件的 `note` 中。"]
+    return "\n".join(out) + "\n"
+
+
+# -- mkdocs events --------------------------------------------------------------------------------
+
+def on_config(config):
+    _state.clear()
+    _state["rb"] = _rulebase(config)
+    return config
+
+
+def on_files(files, config):
+    rb = _state.get("rb")
+    if rb is None:
+        return files
+    cases = _load_cases(config, rb)
+    _state["cases"] = {c["uri"]: c for c in cases}
+    for asset in (SCRIPT, STYLE):
+        if not (Path(config.docs_dir) / asset).exists():
+            problem(f"{Path(config.docs_dir).name}/{asset}", "a file of the case index is missing",
+                    f"restore content/{asset}")
+
+    use_dir = config.use_directory_urls
+
+    def url_for(uri: str) -> str:
+        if uri.endswith(".md"):
+            stem = uri[:-3]
+            if stem.endswith("index"):
+                stem = stem[: -len("index")]
+            return stem if not use_dir or stem.endswith("/") else stem + "/"
+        return uri
+
+    def url_of_from(page_uri: str):
+        base = posixpath.dirname(url_for(page_uri).rstrip("/") + "/x")
+
+        def url_of(uri: str) -> str:
+            rel = posixpath.relpath(url_for(uri), base or ".")
+            return rel + ("/" if url_for(uri).endswith("/") and not rel.endswith("/") else "")
+        return url_of
+
+    pages = {
+        "cases/index.md": index_page(rb, cases, url_of_from("cases/index.md")),
+        "cases/agreement.md": agreement_page(rb, cases, url_of_from("cases/agreement.md")),
+    }
+    return add_generated(files, config, pages, "the case files by hooks/cases.py", "")
+
+
+def on_page_markdown(markdown, page, config, files):
+    c = (_state.get("cases") or {}).get(page.file.src_uri)
+    rb = _state.get("rb")
+    if c is None or rb is None:
+        return markdown
+    return case_block(rb, c) + "\n" + markdown + source_block(c["data"])

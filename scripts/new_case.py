@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Scaffold a new case file for the case library: content/cases/<year>-<slug>.md.
+
+Answer the questions in the terminal:
+
+    python scripts/new_case.py
+
+or give everything as flags (nothing is asked then; a missing required flag is an error):
+
+    python scripts/new_case.py --slug huaian-civil-air-defence --title "…" --kind real \\
+        --region "江苏省淮安市清江浦区" --province 江苏 --year 2025 --role "区管干部" \\
+        --outcome exempted --measure 容错免责 --distinction d3 \\
+        --fact work_context=development --fact improper_benefit=none \\
+        --publisher "淮安市清江浦区纪委监委" --source-title "…" --date 2025-07-02 --url https://…
+
+The file is validated with the same lint as the build (selfcheck.lint.lint_case: fact ids and
+values, decision, 三个区分开来, year, source) before it is written; on a problem nothing is written
+and the problem is printed with what to fix. Only real, published cases belong in content/cases/:
+record only facts the source states (anything else stays 不清楚), then write the four sections of
+the body in your own words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from selfcheck.lint import DECISIONS, DISTINCTIONS, lint_case  # noqa: E402
+from selfcheck.load import load_rulebase  # noqa: E402
+
+OUTCOME_HELP = {"exempted": "免责（免予问责/处分）", "reduced": "减责（从轻、减轻，如诫勉、组织处理）",
+                "refused": "不予容错（申请或考虑过容错，但被认定不符合）"}
+DISTINCTION_HELP = {"d1": "先行先试的失误 vs 明知故犯", "d2": "无明确限制的探索 vs 明令禁止后我行我素",
+                    "d3": "推动发展的无意过失 vs 谋取私利", "none": "来源说不涉及", "unknown": "来源没写依据哪一条"}
+BODY = """
+## 对应标准
+
+（来源援引的规定或标准；没写就写“来源未载明”。）
+
+## 主要事由
+
+（用自己的话概述事情经过，只写来源说了的。）
+
+## 组织调查过程及决定意见
+
+（谁调查、查明了什么、作出什么决定及理由。）
+
+## 后续跟踪管理
+
+（整改、跟踪、回访等；来源没写就写“来源未载明”。）
+"""
+
+
+def _q(s: str) -> str:
+    """A YAML scalar on one line: double-quoted (JSON escaping is valid YAML)."""
+    import json
+
+    return json.dumps(str(s), ensure_ascii=False)
+
+
+def render(a: dict) -> str:
+    lines = ["---", f"title: {_q(a['title'])}", f"kind: {a['kind']}", f"region: {_q(a['region'])}",
+             f"province: {_q(a['province'])}", f"year: {int(a['year'])}", f"role: {_q(a['role'])}",
+             "decision:", f"  outcome: {a['outcome']}",
+             "  measures: [" + ", ".join(_q(m) for m in a["measures"]) + "]",
+             f"distinction: {a['distinction']}"]
+    if a["facts"]:
+        lines.append("facts:")
+        for k, v in a["facts"].items():
+            lines.append(f"  {k}: {v if isinstance(v, (int, float)) else _q(v)}")
+    else:
+        lines.append("facts: {}")
+    lines += ["source:", f"  publisher: {_q(a['publisher'])}", f"  title: {_q(a['source_title'])}",
+              f"  date: {_q(a['date'])}", f"  url: {_q(a['url'])}"]
+    if a.get("note"):
+        lines.append(f"note: {_q(a['note'])}")
+    lines.append("---")
+    return "\n".join(lines) + "\n" + BODY
+
+
+def parse_fact(rb, text: str) -> tuple[str, object]:
+    k, sep, v = text.partition("=")
+    if not sep:
+        raise SystemExit(f"--fact {text!r}: write it as id=value, e.g. --fact intent=inadvertent")
+    k, v = k.strip(), v.strip()
+    if k in {q.id for q in rb.quantities}:
+        try:
+            return k, (float(v) if "." in v else int(v))
+        except ValueError:
+            return k, v  # lint reports it
+    return k, v
+
+
+def ask(prompt: str, choices: list[str] | None = None, default: str | None = None, optional: bool = False,
+        stdin=sys.stdin, out=sys.stdout) -> str:
+    while True:
+        hint = f" [{'/'.join(choices)}]" if choices else ""
+        hint += f"（回车 = {default}）" if default else ("（可留空）" if optional else "")
+        out.write(f"{prompt}{hint}: ")
+        out.flush()
+        line = stdin.readline()
+        if not line:
+            raise SystemExit("\n输入结束，未写入文件。")
+        ans = line.strip() or (default or "")
+        if not ans and optional:
+            return ""
+        if not ans:
+            out.write("  这一项必填。\n")
+            continue
+        if choices and ans not in choices:
+            out.write(f"  请从 {', '.join(choices)} 中选一个。\n")
+            continue
+        return ans
+
+
+def interview(rb, a: dict, stdin=sys.stdin, out=sys.stdout) -> dict:
+    out.write("新建案例（只收录公开发布的真实案例；来源没写的事实一律选“不清楚”）。\n\n")
+    a["title"] = a["title"] or ask("案例标题", stdin=stdin, out=out)
+    a["region"] = a["region"] or ask("地区（来源写到哪一级就写到哪一级）", stdin=stdin, out=out)
+    a["province"] = a["province"] or ask("省份（中央案例写“全国”）", stdin=stdin, out=out)
+    a["year"] = a["year"] or ask("年份（作出决定或发布的年份）", stdin=stdin, out=out)
+    a["role"] = a["role"] or ask("当事人的职务或身份（按来源）", stdin=stdin, out=out)
+    if not a["outcome"]:
+        for k, v in OUTCOME_HELP.items():
+            out.write(f"  {k}: {v}\n")
+        a["outcome"] = ask("实际决定", list(DECISIONS), stdin=stdin, out=out)
+    if not a["measures"]:
+        a["measures"] = [m for m in re.split(r"[,，、]", ask("实际处理方式（多项用逗号分隔，如 免予问责、批评教育）",
+                                                          stdin=stdin, out=out)) if m.strip()]
+    if not a["distinction"]:
+        for k, v in DISTINCTION_HELP.items():
+            out.write(f"  {k}: {v}\n")
+        a["distinction"] = ask("“三个区分开来”中来源写明依据的一条", list(DISTINCTIONS), "unknown", stdin=stdin, out=out)
+    if not a["facts"]:
+        out.write("\n下面逐项记录事实。来源没写明的直接回车（= 不清楚）。\n")
+        for f in rb.facts:
+            out.write(f"\n{f.question}\n")
+            for v in f.values:
+                out.write(f"  {v.id}: {v.label}\n")
+            ans = ask(f"  {f.id}", [v.id for v in f.values] + ["unknown"], "unknown", stdin=stdin, out=out)
+            if ans != "unknown":
+                a["facts"][f.id] = ans
+    a["publisher"] = a["publisher"] or ask("\n出处：发布机构", stdin=stdin, out=out)
+    a["source_title"] = a["source_title"] or ask("出处：标题", stdin=stdin, out=out)
+    a["date"] = a["date"] or ask("出处：日期（YYYY-MM-DD）", stdin=stdin, out=out)
+    a["url"] = a["url"] or ask("出处：网址（http:// 或 https://）", stdin=stdin, out=out)
+    if a.get("note") is None:
+        a["note"] = ask("整理说明（记录取舍理由，可留空）", optional=True, stdin=stdin, out=out)
+    if not a["slug"]:
+        a["slug"] = ask("文件名用的英文短名（小写字母、数字和连字符，如 huaian-civil-air-defence）", stdin=stdin, out=out)
+    return a
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description="新建一个案例文件（content/cases/<年份>-<短名>.md），写入前按构建时的规则检查。")
+    p.add_argument("--slug", help="英文短名：小写字母、数字、连字符")
+    p.add_argument("--title")
+    p.add_argument("--kind", default="real", choices=["real"], help="只收录真实案例（虚构的教学情景放在 content/training/）")
+    p.add_argument("--region")
+    p.add_argument("--province")
+    p.add_argument("--year", type=int)
+    p.add_argument("--role")
+    p.add_argument("--outcome", choices=list(DECISIONS))
+    p.add_argument("--measure", action="append", default=[], help="实际处理方式，可重复")
+    p.add_argument("--distinction", choices=list(DISTINCTIONS))
+    p.add_argument("--fact", action="append", default=[], help="id=value，可重复；见 python -m selfcheck facts")
+    p.add_argument("--publisher")
+    p.add_argument("--source-title")
+    p.add_argument("--date")
+    p.add_argument("--url")
+    p.add_argument("--note")
+    p.add_argument("--rules", default=str(ROOT / "rules"), help="规则目录（默认 rules/）")
+    p.add_argument("--out-dir", default=str(ROOT / "content" / "cases"), help="写到哪个目录（默认 content/cases/）")
+    p.add_argument("--no-input", action="store_true", help="不提问：缺少的必填项直接报错")
+    p.add_argument("--force", action="store_true", help="覆盖同名文件")
+    return p
+
+
+REQUIRED = ("slug", "title", "region", "province", "year", "role", "outcome", "measures", "publisher",
+            "source_title", "date", "url")
+
+
+def main(argv: list[str] | None = None, stdin=sys.stdin, out=sys.stdout) -> int:
+    args = build_parser().parse_args(argv)
+    rb = load_rulebase(Path(args.rules))
+    a = {"slug": args.slug, "title": args.title, "kind": args.kind, "region": args.region,
+         "province": args.province, "year": args.year, "role": args.role, "outcome": args.outcome,
+         "measures": args.measure, "distinction": args.distinction,
+         "facts": dict(parse_fact(rb, f) for f in args.fact), "publisher": args.publisher,
+         "source_title": args.source_title, "date": args.date, "url": args.url, "note": args.note}
+    flags_given = any(a[k] for k in REQUIRED)
+    if args.no_input or (flags_given and not stdin.isatty()):
+        missing = [k for k in REQUIRED if not a[k]]
+        if missing:
+            out.write("缺少必填项：" + "、".join("--" + k.replace("_", "-").replace("measures", "measure")
+                                            for k in missing) + "\n")
+            return 2
+        a["distinction"] = a["distinction"] or "unknown"
+    else:
+        a = interview(rb, a, stdin, out)
+    slug = str(a["slug"]).strip()
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        out.write(f"短名 {slug!r} 只能用小写字母、数字和连字符（如 huaian-civil-air-defence）。\n")
+        return 2
+    try:
+        year = int(a["year"])
+    except (TypeError, ValueError):
+        out.write(f"年份 {a['year']!r} 不是数字。\n")
+        return 2
+    text = render(a)
+    target = Path(args.out_dir) / f"{year}-{slug}.md"
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / target.name
+        probe.write_text(text, encoding="utf-8")
+        problems = lint_case(rb, probe)
+    if problems:
+        out.write("案例文件没有通过检查，未写入：\n")
+        for p in problems:
+            out.write("  " + str(p).replace(str(probe), target.name) + "\n")
+        return 1
+    if target.exists() and not args.force:
+        out.write(f"{target} 已存在；换一个短名，或加 --force 覆盖。\n")
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    out.write(f"已写入 {target}（{_dt.date.today().isoformat()}）。下一步：用自己的话补全正文四节，"
+              "然后运行 .venv/bin/python scripts/build_site.py 检查。\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Fixtures for the case-library tests.
+
+The site is built from a temporary copy of the project (so a test may change a case file without
+touching the real one), by mkdocs in a subprocess (so each build loads the hooks afresh). The build
+is not strict here: strict mode would also fail on problems of pages that are not part of the case
+library; the tests instead assert that the case hook reported nothing, and one test checks that a
+case problem does fail a strict build."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+CHROMIUM = os.environ.get("RONGCUO_CHROMIUM", "/usr/lib/chromium/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SKIP = {".git", ".venv", "node_modules", "site", ".cache", ".benchmarks", ".hypothesis", ".mypy_cache",
+        ".pytest_cache", ".ruff_cache", "tests", "__pycache__"}
+WARNING = re.compile(r"^(WARNING|ERROR)\s+-\s+(.*)$", re.M)
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the project (what the site build reads); node_modules is linked, not copied."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for src in ROOT.iterdir():
+        if src.name in SKIP or src.name.startswith(".site") or src.name.endswith(".egg-info"):
+            continue
+        if src.is_dir():
+            shutil.copytree(src, dest / src.name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / src.name)
+    if (ROOT / "node_modules").exists():
+        (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
+
+
+def build(project: Path, out: Path, strict: bool = False) -> tuple[int, list[str]]:
+    """mkdocs build of a project copy; (exit code, warning/error lines)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(project))
+    env.pop("RONGCUO_RULES_DIR", None)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-f", str(project / "mkdocs.yml"), "-d", str(out)]
+    if strict:
+        cmd.append("--strict")
+    r = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    return r.returncode, [m.group(2) for m in WARNING.finditer(r.stderr)]
+
+
+def case_warnings(warnings: list[str]) -> list[str]:
+    return [w for w in warnings if "content/cases/" in w or "cases.py" in w or "assets/cases" in w]
+
+
+@pytest.fixture(scope="session")
+def rulebase():
+    from selfcheck.load import load_rulebase
+
+    return load_rulebase(ROOT / "rules")
+
+
+@pytest.fixture(scope="session")
+def case_files() -> list[Path]:
+    return sorted(p for p in (ROOT / "content" / "cases").glob("*.md") if p.name not in ("index.md", "agreement.md"))
+
+
+@pytest.fixture(scope="session")
+def library_build(tmp_path_factory) -> dict:
+    """The project built once from a copy: {project, site, warnings}."""
+    tmp = tmp_path_factory.mktemp("cases-build")
+    project = copy_project(tmp / "project")
+    site = tmp / "site"
+    code, warnings = build(project, site)
+    assert (site / "cases" / "index.html").exists(), f"build produced no case index (exit {code}): {warnings}"
+    return {"project": project, "site": site, "warnings": warnings}
+
+
+@pytest.fixture(scope="session")
+def library_url(library_build):
+    import serve
+
+    os.environ["RONGCUO_SERVE_QUIET"] = "1"
+    httpd = serve.make_server(library_build["site"], "127.0.0.1", 0)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}. Fix: run `make setup` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()

@@ -1,0 +1,237 @@
+/* rongcuo trainers' kit (专题培训): decide-then-reveal cards, the self-study quiz and the projector.
+ *
+ * Everything stays in the page: no storage API (no cookies, localStorage, sessionStorage,
+ * IndexedDB), no request of any kind, no inline script. The verdicts shown are in the HTML,
+ * computed at build time by the checker (hooks/training.py); this file only hides and shows them.
+ *
+ * mkdocs-material's instant navigation re-runs this script for each training page it shows, so
+ * every element is set up once (data-rc-ready) and the keyboard handler is installed once.
+ */
+(function () {
+  "use strict";
+
+  function one(sel, root) { return (root || document).querySelector(sel); }
+  function all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function text(el) { return el ? el.textContent.replace(/\s+/g, " ").trim() : ""; }
+  function ready(el) {
+    if (el.getAttribute("data-rc-ready")) return false;
+    el.setAttribute("data-rc-ready", "1");
+    return true;
+  }
+
+  /* ---------------------------------------------------------------- one card: decide, then reveal */
+  function setupCard(card) {
+    if (!ready(card)) return;
+    var decide = one(".rc-decide", card);
+    var reveal = one(".rc-reveal", card);
+    var msg = one(".rc-decide-msg", card);
+    var showBtn = one(".rc-reveal-btn", card);
+    var resetBtn = one(".rc-reset-btn", card);
+    var compare = one(".rc-compare", card);
+    var note = one(".rc-note", card);
+    var status = {};
+    try { status = JSON.parse(card.getAttribute("data-status") || "{}"); } catch (e) { status = {}; }
+    if (!decide || !reveal || !showBtn) return;
+
+    function labelOfInput(input) { return text(input.parentNode); }
+    function itemLabel(id) {
+      var li = one('.rc-st[data-item="' + id + '"] .rc-st-label', reveal);
+      return text(li);
+    }
+    function itemTitle(id) {
+      var box = one('input[type=checkbox][value="' + id + '"]', decide);
+      return box ? labelOfInput(box) : id;
+    }
+    function setLocked(locked) {
+      all("input, textarea", decide).forEach(function (el) { el.disabled = locked; });
+      showBtn.hidden = locked;
+      if (resetBtn) resetBtn.hidden = !locked;
+    }
+
+    showBtn.addEventListener("click", function () {
+      var chosen = one("input[type=radio]:checked", decide);
+      var reasons = all("input[type=checkbox]:checked", decide).map(function (b) { return b.value; });
+      var own = note ? note.value.trim() : "";
+      if (!chosen) { msg.textContent = "请先在第一步选出您的判断。"; return; }
+      if (!reasons.length && !own) { msg.textContent = "请在第二步至少勾选一条理由，或写下您的理由。"; return; }
+      msg.textContent = "";
+      var expected = card.getAttribute("data-outcome");
+      var parts = [];
+      if (chosen.value === expected) {
+        parts.push("您的判断与检查器一致：" + card.getAttribute("data-outcome-label") + "。");
+        card.setAttribute("data-result", "right");
+      } else {
+        parts.push("您的判断是“" + labelOfInput(chosen) + "”，检查器的结论是“" +
+                   card.getAttribute("data-outcome-label") + "”。");
+        card.setAttribute("data-result", "wrong");
+      }
+      var agree = [], differ = [];
+      reasons.forEach(function (id) {
+        var st = status[id];
+        if (st === "hit" || st === "met") agree.push(itemTitle(id));
+        else differ.push(itemTitle(id) + "（检查器：" + (itemLabel(id) || "未涉及") + "）");
+      });
+      var missed = Object.keys(status).filter(function (id) {
+        return (status[id] === "hit" || status[id] === "met") && reasons.indexOf(id) < 0;
+      }).map(itemTitle);
+      if (agree.length) parts.push("您勾选的理由中，检查器也认定成立的：" + agree.join("；") + "。");
+      if (differ.length) parts.push("检查器不认为成立的：" + differ.join("；") + "。");
+      if (missed.length) parts.push("检查器认定成立、您没有勾选的：" + missed.join("；") + "。");
+      compare.textContent = parts.join(" ");
+      setLocked(true);
+      reveal.hidden = false;
+      reveal.setAttribute("tabindex", "-1");
+      reveal.focus();
+    });
+
+    if (resetBtn) {
+      resetBtn.addEventListener("click", function () {
+        all("input", decide).forEach(function (el) { el.checked = false; });
+        if (note) note.value = "";
+        compare.textContent = "";
+        reveal.hidden = true;
+        card.removeAttribute("data-result");
+        setLocked(false);
+        var first = one("input", decide);
+        if (first) first.focus();
+      });
+    }
+  }
+
+  /* ---------------------------------------------------------------- quiz: scored in the page only */
+  function setupQuiz(quiz) {
+    if (!ready(quiz)) return;
+    var score = 0, answered = 0;
+    var scoreEl = one(".rc-score", quiz), answeredEl = one(".rc-answered", quiz);
+    function show() {
+      scoreEl.textContent = String(score);
+      answeredEl.textContent = String(answered);
+      quiz.setAttribute("data-score", String(score));
+      quiz.setAttribute("data-answered", String(answered));
+    }
+    all(".rc-quiz-q", quiz).forEach(function (q) {
+      var btn = one(".rc-quiz-submit", q);
+      var fb = one(".rc-quiz-feedback", q);
+      var verdict = one(".rc-quiz-verdict", q);
+      var msg = one(".rc-quiz-msg", q);
+      btn.addEventListener("click", function () {
+        var chosen = one("input[type=radio]:checked", q);
+        if (!chosen) { if (msg) msg.textContent = "请先选一个结论。"; return; }
+        if (msg) msg.textContent = "";
+        var right = chosen.value === q.getAttribute("data-answer");
+        answered += 1;
+        if (right) score += 1;
+        q.setAttribute("data-result", right ? "right" : "wrong");
+        verdict.textContent = right ? "回答正确。" : "回答错误：您选的是“" + text(chosen.parentNode) + "”。";
+        all("input", q).forEach(function (el) { el.disabled = true; });
+        btn.hidden = true;
+        fb.hidden = false;
+        show();
+      });
+    });
+    var restart = one(".rc-quiz-restart", quiz);
+    if (restart) {
+      restart.addEventListener("click", function () {
+        score = 0; answered = 0;
+        all(".rc-quiz-q", quiz).forEach(function (q) {
+          all("input", q).forEach(function (el) { el.disabled = false; el.checked = false; });
+          one(".rc-quiz-submit", q).hidden = false;
+          one(".rc-quiz-feedback", q).hidden = true;
+          var msg = one(".rc-quiz-msg", q);
+          if (msg) msg.textContent = "";
+          q.removeAttribute("data-result");
+        });
+        show();
+      });
+    }
+    show();
+  }
+
+  /* ---------------------------------------------------------------- projector: one card per screen */
+  function setupProjector(p) {
+    if (!ready(p)) return;
+    var every = all(".rc-slide", p);
+    var slides = every;
+    // ?cards=id1,id2 projects only that group, in that order (the links on the session plans)
+    var wanted = new URLSearchParams(location.search).get("cards");
+    if (wanted) {
+      var group = wanted.split(",").map(function (id) {
+        return every.filter(function (s) { return s.id === id.trim(); })[0];
+      }).filter(Boolean);
+      if (group.length) slides = group;
+    }
+    if (!slides.length) return;
+    every.forEach(function (s) { if (slides.indexOf(s) < 0) s.hidden = true; });
+    var counter = one(".rc-counter", p);
+    var showBtn = one(".rc-show", p);
+    var current = 0;
+    var start = decodeURIComponent((location.hash || "").slice(1));
+    slides.forEach(function (s, i) { if (s.id === start) current = i; });
+
+    function answerOf(i) { return one(".rc-slide-answer", slides[i]); }
+    function go(i) {
+      current = Math.max(0, Math.min(slides.length - 1, i));
+      slides.forEach(function (s, j) { s.hidden = j !== current; });
+      counter.textContent = "第 " + (current + 1) + " 张，共 " + slides.length + " 张";
+      p.setAttribute("data-current", slides[current].getAttribute("data-card"));
+      showBtn.textContent = answerOf(current).hidden ? "揭晓结论" : "收起结论";
+    }
+    function toggle() {
+      var a = answerOf(current);
+      a.hidden = !a.hidden;
+      showBtn.textContent = a.hidden ? "揭晓结论" : "收起结论";
+    }
+    function full() {
+      if (document.fullscreenElement) { document.exitFullscreen(); return; }
+      if (p.requestFullscreen) p.requestFullscreen();
+    }
+    p.rcProjector = { next: function () { go(current + 1); }, prev: function () { go(current - 1); },
+                      first: function () { go(0); }, last: function () { go(slides.length - 1); },
+                      toggle: toggle, full: full };
+    one(".rc-prev", p).addEventListener("click", p.rcProjector.prev);
+    one(".rc-next", p).addEventListener("click", p.rcProjector.next);
+    showBtn.addEventListener("click", toggle);
+    var fullBtn = one(".rc-full", p);
+    if (fullBtn) fullBtn.addEventListener("click", full);
+    p.classList.add("rc-projector--on");
+    go(current);
+  }
+
+  function onKey(e) {
+    var p = document.querySelector("[data-rc-projector]");
+    if (!p || !p.rcProjector || e.altKey || e.ctrlKey || e.metaKey) return;
+    var t = e.target;
+    var tag = t && t.tagName ? t.tagName.toLowerCase() : "";
+    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) return;
+    var onControl = tag === "button" || tag === "a";
+    var act = null;
+    switch (e.key) {
+      case "ArrowRight": case "PageDown": act = p.rcProjector.next; break;
+      case "ArrowLeft": case "PageUp": act = p.rcProjector.prev; break;
+      case " ": if (!onControl) act = p.rcProjector.next; break;
+      case "Home": act = p.rcProjector.first; break;
+      case "End": act = p.rcProjector.last; break;
+      case "Enter": if (!onControl) act = p.rcProjector.toggle; break;
+      case "r": case "R": act = p.rcProjector.toggle; break;
+      case "f": case "F": act = p.rcProjector.full; break;
+      default: break;
+    }
+    if (!act) return;
+    e.preventDefault();
+    e.stopPropagation();   // keep the theme's own shortcuts (f = search) out of the projector
+    act();
+  }
+
+  function init() {
+    all("[data-rc-card]").forEach(setupCard);
+    all("[data-rc-quiz]").forEach(setupQuiz);
+    all("[data-rc-projector]").forEach(setupProjector);
+  }
+
+  if (!window.__rcTrainingKeys) {
+    window.__rcTrainingKeys = true;
+    document.addEventListener("keydown", onKey, true);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

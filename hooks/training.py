@@ -1,0 +1,878 @@
+"""The trainers' kit (专题培训): scenario cards, quiz, projector view and printable handouts.
+
+Everything here is generated at build time from data, so nothing shown to a trainee is typed by hand:
+
+- content/training/cards.yaml       the scenario cards (format in the file's header). Real cards
+                                     name a case file in content/cases/ and take its title, story
+                                     ("主要事由"), facts and published decision from there; invented
+                                     cards (虚构) carry their own story and facts.
+- every card's verdict               selfcheck.explain.evaluate(facts, jurisdiction, as_of): the same
+                                     checker as the CLI and the self-check page.
+- handouts                           rules/national.yaml (三个区分开来, negative list),
+                                     rules/procedure.yaml (diagrams drawn by hooks/procedure_svg.py),
+                                     rules/facts.yaml (the blank worksheet).
+
+Generated pages (in memory, nothing is written into content/):
+
+    training/cards/index.md       the deck: list, and (folded) answers + coverage of the national set
+    training/cards/<id>.md        one card: decide first (outcome + reasons), then reveal
+    training/quiz.md              self-study quiz over all cards, scored in the page only
+    training/projector.md         one card per screen, large type, arrow keys
+    training/handouts/index.md    the printable handouts and how many A4 pages each prints to
+    training/handouts/{summary,procedure,worksheet,deck}.md
+
+Hand-written pages under content/training/ may list cards with a line of its own:
+
+    <!-- rongcuo:cards f01-one-window-pilot r02-xiaogan-epidemic-pass -->
+
+(a list of links, plus, for two cards or more, a link that projects just that group:
+training/projector/?cards=id1,id2).
+
+Every page under training/ gets content/assets/training/training.css and training.js (same-origin
+files: no inline script, no storage API, no network). The card data file itself is not published.
+Trainer-facing notes: content/training/index.md (如何使用); data format: content/training/cards.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import posixpath
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import procedure_svg  # noqa: E402
+from _paths import STATE, log, problem  # noqa: E402
+
+CARDS_FILE = "training/cards.yaml"
+CSS = "assets/training/training.css"
+JS = "assets/training/training.js"
+MARKER = re.compile(r"^[ \t]*<!--\s*rongcuo:cards\s+([^>]*?)\s*-->[ \t]*$", re.M)
+KINDS = ("exclusions", "conditions", "situations", "mitigations")
+OUTCOME_ORDER = ("eligible", "mitigable", "not_eligible", "undetermined")
+DECISION_LABEL = {"exempted": "免责（容错免责、免予问责等）", "reduced": "减责（从轻、减轻处理）",
+                  "refused": "不予容错"}
+RELIABILITY = {"official": "官方文本", "secondary": "公开转载或二手来源", "paper": "仅见于陈朋（2022）论文"}
+FICTION = "虚构"
+REAL = "真实案例"
+
+# Print layout of the handouts: how many items go on one A4 sheet (tests/training checks that the
+# PDF really has the number of pages computed from these).
+DECK_FRONT_PER_PAGE = 3
+DECK_ANSWERS_PER_PAGE = 6
+WORKSHEET_FACTS_PER_PAGE = 8
+
+_state: dict[str, Any] = {}
+
+
+def outcome_list(compiled: dict) -> list[dict]:
+    """[{id, label, meaning}] in the order eligible, mitigable, not_eligible, undetermined."""
+    texts = compiled["texts"]["outcomes"]
+    return [{"id": o, **texts[o]} for o in OUTCOME_ORDER if o in texts]
+
+
+def esc(s: Any) -> str:
+    return html.escape(str(s if s is not None else ""), quote=True)
+
+
+CJK = r"[\u2018-\u201d\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"
+
+
+def cjk_join(text: str) -> str:
+    """Drop the spaces that line folding (YAML `>-`, hard-wrapped Markdown) leaves between Chinese
+    characters: Chinese text has no spaces between words."""
+    return re.sub(rf"(?<={CJK})\s+(?={CJK})", "", text or "")
+
+
+def _paras(text: str) -> str:
+    """Plain text (maybe light Markdown) as escaped <p> paragraphs."""
+    text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text or "")
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join(f"<p>{esc(cjk_join(' '.join(line.strip() for line in p.splitlines())))}</p>" for p in parts)
+
+
+# ----------------------------------------------------------------------------------------- cards
+
+
+def _front_matter(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    m = re.match(r"\A---\n(.*?\n)---\n?(.*)\Z", text, re.S)
+    if not m:
+        return {}, text
+    return yaml.safe_load(m.group(1)) or {}, m.group(2)
+
+
+def _section(body: str, heading: str) -> str:
+    m = re.search(rf"^##\s*{re.escape(heading)}\s*$(.*?)(?=^##\s|\Z)", body, re.M | re.S)
+    return m.group(1).strip() if m else ""
+
+
+def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
+    """The cards of content/training/cards.yaml with real cases resolved from content/cases/.
+
+    Returns (cards, problems); a problem is (where, what, fix). Facts are not validated here (the
+    checker does that when it evaluates them)."""
+    path = docs_dir / CARDS_FILE
+    where = f"content/{CARDS_FILE}"
+    problems: list[tuple[str, str, str]] = []
+    if not path.exists():
+        return [], [(where, "the card file is missing", "restore content/training/cards.yaml")]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [], [(f"{where}:{mark.line + 1 if mark else 1}", f"not valid YAML ({exc})", "correct the YAML")]
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(cid: str) -> str:
+        for i, ln in enumerate(lines):
+            if re.match(rf"^\s*-\s*id:\s*{re.escape(cid)}\s*$", ln):
+                return f"{where}:{i + 1}"
+        return where
+
+    cards: list[dict] = []
+    seen: set[str] = set()
+    for raw in data.get("cards") or []:
+        cid = str(raw.get("id", ""))
+        at = line_of(cid)
+        if not re.match(r"^[a-z0-9][a-z0-9-]*$", cid) or cid in seen:
+            problems.append((at, f"card id {cid!r} is missing, not lower-case-with-dashes, or repeated",
+                             "give every card a unique id such as f20-short-name"))
+            continue
+        seen.add(cid)
+        allowed = {"id", "kind", "title", "story", "facts", "case", "focus", "ask", "jurisdiction", "as_of"}
+        for k in raw:
+            if k not in allowed:
+                problems.append((at, f"card {cid}: unknown key {k!r}", f"use only {', '.join(sorted(allowed))}"))
+        card = {"id": cid, "kind": raw.get("kind"), "focus": cjk_join(str(raw.get("focus") or "")),
+                "ask": cjk_join(str(raw.get("ask") or "")), "jurisdiction": raw.get("jurisdiction") or "national",
+                "as_of": str(raw["as_of"]) if raw.get("as_of") else None, "where": at}
+        if card["kind"] == "fictional":
+            if raw.get("case"):
+                problems.append((at, f"card {cid}: an invented card cannot name a case", "remove `case` or use kind: real"))
+            if not raw.get("title") or not raw.get("story"):
+                problems.append((at, f"card {cid}: an invented card needs `title` and `story`", "write both"))
+                continue
+            card.update(title=str(raw["title"]), story=cjk_join(str(raw["story"])), facts=dict(raw.get("facts") or {}),
+                        case=None)
+        elif card["kind"] == "real":
+            if raw.get("facts") or raw.get("story") or raw.get("title"):
+                problems.append((at, f"card {cid}: a real card takes title, story and facts from its case file",
+                                 "remove `title`, `story` and `facts` from the card"))
+            case = str(raw.get("case") or "")
+            cpath = docs_dir / "cases" / case
+            if not case or not cpath.exists():
+                problems.append((at, f"card {cid}: case file content/cases/{case} does not exist",
+                                 "name an existing file of content/cases/"))
+                continue
+            meta, body = _front_matter(cpath)
+            if meta.get("kind") != "real":
+                problems.append((at, f"card {cid}: content/cases/{case} is not a real case (kind: {meta.get('kind')})",
+                                 "use kind: fictional for invented scenarios"))
+            card.update(title=str(meta.get("title") or case), story=_section(body, "主要事由"),
+                        facts=dict(meta.get("facts") or {}), case=case, case_meta=meta,
+                        case_decision_text=_section(body, "组织调查过程及决定意见"))
+            if not card["story"]:
+                problems.append((f"content/cases/{case}", "no '## 主要事由' section to use as the card's story",
+                                 "add the section to the case file"))
+        else:
+            problems.append((at, f"card {cid}: kind must be real or fictional, not {card['kind']!r}",
+                             "write kind: real (with case:) or kind: fictional (with story: and facts:)"))
+            continue
+        cards.append(card)
+    return cards, problems
+
+
+def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> list[tuple[str, str, str]]:
+    """Attach to each card its verdict (and the outcome in every jurisdiction) from the checker."""
+    from selfcheck.errors import InputError
+    from selfcheck.explain import evaluate
+    from selfcheck.model import RuleBase
+
+    rb = RuleBase.from_compiled(compiled)
+    problems = []
+    for c in cards:
+        c["as_of"] = c["as_of"] or default_as_of
+        try:
+            c["verdict"] = evaluate(rb, c["facts"], c["jurisdiction"], c["as_of"])
+            others = []
+            for j in rb.jurisdictions():
+                if rb.ruleset_for(j, c["as_of"]) is not None:
+                    v = evaluate(rb, c["facts"], j, c["as_of"])
+                    others.append({"jurisdiction": j, "short": v["jurisdiction_short"], "outcome": v["outcome"],
+                                   "label": v["label"]})
+            c["by_jurisdiction"] = others
+        except InputError as exc:
+            src = f"content/cases/{c['case']}" if c.get("case") else c["where"]
+            problems.append((src, f"card {c['id']}: the checker rejects its facts: {exc}",
+                             "use fact ids and values of rules/facts.yaml"))
+    return problems
+
+
+def national_items(compiled: dict, as_of: str) -> list[dict]:
+    """Every item of the national rule set in force on as_of (the coverage target)."""
+    from selfcheck.model import RuleBase
+
+    rb = RuleBase.from_compiled(compiled)
+    rs = rb.ruleset_for("national", as_of)
+    if rs is None:
+        return []
+    return [{"id": it.id, "kind": it.kind, "title": it.title} for it in rs.all_items() if it.in_force(as_of)]
+
+
+def coverage(cards: list[dict]) -> dict[str, list[str]]:
+    """item id -> ids of the cards whose national verdict hits (exclusions) or meets the item."""
+    out: dict[str, list[str]] = {}
+    for c in cards:
+        v = c.get("verdict")
+        if not v or v["jurisdiction"] != "national":
+            continue
+        for r in v["reasons"]:
+            if r["status"] in ("hit", "met"):
+                out.setdefault(r["id"], []).append(c["id"])
+    return out
+
+
+# ----------------------------------------------------------------------------------------- pieces
+
+
+def kind_badge(card: dict) -> str:
+    if card["kind"] == "fictional":
+        return f'<span class="rc-badge rc-badge--fiction">{FICTION}</span>'
+    return f'<span class="rc-badge rc-badge--real">{REAL}</span>'
+
+
+def card_heading_text(card: dict) -> str:
+    return f"{'【虚构】' if card['kind'] == 'fictional' else '【真实案例】'}{card['title']}"
+
+
+def cite_html(cite: dict | None) -> str:
+    if not cite:
+        return ""
+    src = cite.get("source") or {}
+    doc = esc(cite.get("document"))
+    art = esc(cite.get("article"))
+    where = esc(src.get("title"))
+    if src.get("url"):
+        where = f'<a href="{esc(src["url"])}">{where}</a>'
+    rel = RELIABILITY.get(cite.get("reliability"), esc(cite.get("reliability")))
+    out = f"{doc} {art}；读自：{where}；来源性质：{esc(rel)}"
+    if cite.get("note"):
+        out += f"。说明：{esc(cite['note'])}"
+    return out
+
+
+def short_cite(cite: dict | None) -> str:
+    if not cite:
+        return ""
+    return f"{esc(str(cite.get('document', '')))} {esc(cite.get('article'))}"
+
+
+def reason_text(r: dict) -> str:
+    return f"“{esc(r['text'])}”" if r.get("verbatim") else f"（大意）{esc(r['text'])}"
+
+
+def _ordered_reasons(v: dict, kind: str) -> list[dict]:
+    rank = {"hit": 0, "met": 0, "unknown": 1, "unmet": 2, "not_hit": 3}
+    rs = [r for r in v["reasons"] if r["kind"] == kind]
+    return sorted(rs, key=lambda r: rank.get(r["status"], 9))
+
+
+def facts_table(card: dict, compiled: dict) -> str:
+    v = card["verdict"]
+    unknown = compiled.get("unknown_label", "不清楚")
+    rows = []
+    for f in compiled["facts"]:
+        val = v["facts"].get(f["id"], "unknown")
+        label = next((x["label"] for x in f["values"] if x["id"] == val), unknown)
+        cls = ' class="rc-fact-unknown"' if val == "unknown" else ""
+        rows.append(f"<tr{cls}><td>{esc(f['question'])}</td><td>{esc(label)}</td></tr>")
+    src = "本卡片的设定（虚构）" if card["kind"] == "fictional" else "案例文件的 front matter（公开报道没有写明的记为“不清楚”）"
+    return (f'<table class="rc-facts"><caption>检查器使用的事实：{esc(src)}</caption>'
+            f"<thead><tr><th scope=\"col\">问题</th><th scope=\"col\">回答</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def actual_decision(card: dict, page_url: str) -> str:
+    if card["kind"] != "real":
+        return ""
+    meta = card["case_meta"]
+    dec = meta.get("decision") or {}
+    src = meta.get("source") or {}
+    measures = "、".join(esc(m) for m in dec.get("measures") or [])
+    case_url = get_relative_url(f"cases/{card['case'][:-3]}/", page_url)
+    link = f'<a href="{esc(src.get("url"))}">{esc(src.get("title"))}</a>' if src.get("url") else esc(src.get("title"))
+    return (
+        '<div class="admonition info rc-actual"><p class="admonition-title">实际处理结果（据公开报道）</p>'
+        f"<p><strong>{esc(DECISION_LABEL.get(dec.get('outcome'), dec.get('outcome')))}</strong>"
+        f"{'：' + measures if measures else ''}</p>"
+        f"{_paras(card.get('case_decision_text', ''))}"
+        f"<p class=\"rc-small\">来源：{esc(src.get('publisher'))}，{link}（{esc(src.get('date'))}）。"
+        f'案例全文与说明见<a href="{esc(case_url)}">案例库中的本案</a>。</p></div>'
+    )
+
+
+def _reason_li(r: dict, full: bool, questions: dict[str, str] | None = None) -> str:
+    li = (f'<li class="rc-st rc-st--{esc(r["status"])}" data-item="{esc(r["id"])}">'
+          f'<span class="rc-st-label">{esc(r["status_label"])}</span> <strong>{esc(r["title"])}</strong>'
+          f' <code>{esc(r["id"])}</code>')
+    if full:
+        li += f'<br>{reason_text(r)}<br><span class="rc-small">出处：{cite_html(r["cite"])}</span>'
+        if r["status"] == "unknown" and r.get("unknown_facts"):
+            names = [(questions or {}).get(f, f).rstrip("？?") for f in r["unknown_facts"]]
+            li += f'<br><span class="rc-small">尚不清楚：{esc("；".join(names))}</span>'
+    else:
+        li += f'<span class="rc-small">（{short_cite(r["cite"])}）</span>'
+    return li + "</li>"
+
+
+ADMONITION = {"eligible": "success", "mitigable": "warning", "not_eligible": "failure", "undetermined": "question"}
+
+
+def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -> str:
+    """The revealed part of a card: the checker's verdict with reasons and citations."""
+    v = card["verdict"]
+    out = [f'<div class="admonition {ADMONITION.get(v["outcome"], "note")} rc-outcome rc-outcome--{esc(v["outcome"])}">'
+           f'<p class="admonition-title">检查器的结论：{esc(v["label"])}</p><p>{esc(v["meaning"])}</p>']
+    if v["outcome"] == "undetermined":
+        out.append("<p>取决于尚未查清的事实，可能的结果：" + "、".join(esc(o["label"]) for o in v["possible_outcomes"]) + "</p>")
+    out.append(f'<p class="rc-small">依据：{esc(v["jurisdiction_title"])}；按 {esc(v["as_of"])} 施行的规定；'
+               f"规则版本 {esc(v['rules_version'])}。这是自查工具的推演，不是认定结论。</p></div>")
+    # reasons: what decides the outcome first; the items that are simply not hit / not met folded
+    questions = {f["id"]: f["question"] for f in compiled["facts"]}
+    minor = {"exclusions": ("not_hit",), "conditions": (), "situations": ("unmet",), "mitigations": ("unmet",)}
+    rest: list[str] = []
+    for kind in KINDS:
+        rs = _ordered_reasons(v, kind)
+        if not rs:
+            continue
+        if not full:
+            keep = ("unmet", "unknown") if kind == "conditions" else ("hit", "met", "unknown")
+            rs = [r for r in rs if r["status"] in keep]
+            if not rs:
+                continue
+        major = [r for r in rs if r["status"] not in minor[kind]]
+        folded = [r for r in rs if r["status"] in minor[kind]]
+        if major:
+            out.append(f'<p class="rc-kind"><strong>{esc(major[0]["kind_label"])}</strong></p>'
+                       f'<ul class="rc-reasons">{"".join(_reason_li(r, full, questions) for r in major)}</ul>')
+        if folded:
+            rest.append(f'<p class="rc-kind"><strong>{esc(folded[0]["kind_label"])}</strong></p>'
+                        f'<ul class="rc-reasons">{"".join(_reason_li(r, full, questions) for r in folded)}</ul>')
+    if rest:
+        n_rest = sum(x.count("<li") for x in rest)
+        out.append(f'<details class="rc-rest"><summary>其余 {n_rest} 条未触及或不符合的条目</summary>{"".join(rest)}</details>')
+    if full and v["three_distinctions"]:
+        rows = "".join(f"<tr><td>{esc(d['title'])}</td><td>{esc(d['status_label'])}</td></tr>" for d in v["three_distinctions"])
+        out.append('<table class="rc-distinctions"><caption>三个区分开来：事实落在哪一侧</caption>'
+                   f'<thead><tr><th scope="col">区分</th><th scope="col">判断</th></tr></thead><tbody>{rows}</tbody></table>')
+    if v["missing_facts"]:
+        out.append("<p><strong>还需要查清的事实：</strong>" + "；".join(esc(m["question"]) for m in v["missing_facts"]) + "</p>")
+    if full and v["would_change"]:
+        items = "".join(f"<li>若“{esc(c['question'])}”是“{esc(c['to_label'])}”（现为“{esc(c['from_label'])}”），"
+                        f"结论变为：{esc(c['outcome_label'])}</li>" for c in v["would_change"][:12])
+        more = f"<li>……另有 {len(v['would_change']) - 12} 种单项变化</li>" if len(v["would_change"]) > 12 else ""
+        out.append(f'<details class="rc-would"><summary>哪些单项事实改变会改变结论</summary><ul>{items}{more}</ul></details>')
+    if full and card.get("by_jurisdiction") and len(card["by_jurisdiction"]) > 1:
+        rows = "".join(f"<tr><td>{esc(j['short'])}</td><td>{esc(j['label'])}</td></tr>" for j in card["by_jurisdiction"])
+        out.append('<table class="rc-jur"><caption>同样的事实按各地规定自查</caption>'
+                   f'<thead><tr><th scope="col">规定</th><th scope="col">结论</th></tr></thead><tbody>{rows}</tbody></table>')
+    if full:
+        out.append(facts_table(card, compiled))
+    out.append(actual_decision(card, page_url))
+    if card.get("focus"):
+        out.append(f'<p class="rc-focus"><strong>看点：</strong>{esc(card["focus"])}</p>')
+    if full and card.get("ask"):
+        out.append(f'<p class="rc-ask"><strong>讨论：</strong>{esc(card["ask"])}</p>')
+    return "".join(out)
+
+
+def status_map(card: dict) -> str:
+    v = card["verdict"]
+    return json.dumps({r["id"]: r["status"] for r in v["reasons"]}, ensure_ascii=False, separators=(",", ":"))
+
+
+def decide_html(card: dict, compiled: dict) -> str:
+    """The participant's side: pick an outcome and the reasons, then reveal."""
+    cid = card["id"]
+    outcomes = {o["id"]: o for o in outcome_list(compiled)}
+    radios = "".join(
+        f'<label class="rc-choice"><input type="radio" name="{esc(cid)}-outcome" value="{esc(o)}"> '
+        f'{esc(outcomes[o]["label"])}</label>' for o in OUTCOME_ORDER if o in outcomes)
+    kinds = compiled["texts"]["kinds"]
+    # the reasons offered are the items of the rule set the card is checked against
+    items = [{"id": r["id"], "kind": r["kind"], "title": r["title"]} for r in card["verdict"]["reasons"]]
+    groups = []
+    for kind in KINDS:
+        its = [it for it in items if it["kind"] == kind]
+        if not its:
+            continue
+        boxes = "".join(
+            f'<label class="rc-choice"><input type="checkbox" name="{esc(cid)}-reason" value="{esc(it["id"])}"> '
+            f'{esc(it["title"])}</label>' for it in its)
+        groups.append(f'<div class="rc-reason-group"><p class="rc-kind">{esc(kinds.get(kind, kind))}</p>{boxes}</div>')
+    return (
+        f'<div class="rc-decide" data-rc-decide="{esc(cid)}" data-search-exclude>'
+        f'<fieldset class="rc-outcomes"><legend>第一步：您的判断是？</legend>{radios}</fieldset>'
+        f'<fieldset class="rc-reasons-pick"><legend>第二步：理由（勾选您认为涉及的条目，可多选）</legend>'
+        f'{"".join(groups)}'
+        f'<label class="rc-note-label" for="{esc(cid)}-note">其他理由（可选，只留在本页，不保存、不发送）</label>'
+        f'<textarea id="{esc(cid)}-note" class="rc-note" rows="2"></textarea></fieldset>'
+        f'<p class="rc-decide-actions"><button type="button" class="md-button md-button--primary rc-reveal-btn">'
+        f'揭晓检查器的结论</button> <button type="button" class="md-button rc-reset-btn" hidden>重新作答</button></p>'
+        f'<p class="rc-decide-msg" role="status" aria-live="polite"></p></div>'
+    )
+
+
+def card_block(card: dict, compiled: dict, page_url: str, number: int | None = None) -> str:
+    v = card["verdict"]
+    num = f'<span class="rc-card-num">卡片 {number}</span> ' if number else ""
+    return (
+        f'<article class="rc-card" id="card-{esc(card["id"])}" data-rc-card="{esc(card["id"])}" '
+        f'data-kind="{esc(card["kind"])}" data-outcome="{esc(v["outcome"])}" '
+        f'data-outcome-label="{esc(v["label"])}" data-as-of="{esc(v["as_of"])}" '
+        f'data-jurisdiction="{esc(v["jurisdiction"])}" data-status="{esc(status_map(card))}">'
+        f'<p class="rc-card-head">{num}{kind_badge(card)}</p>'
+        f'<div class="rc-story">{_paras(card["story"])}</div>'
+        f'{decide_html(card, compiled)}'
+        f'<section class="rc-reveal" hidden aria-label="检查器的结论" data-search-exclude>'
+        f'<p class="rc-compare" role="status"></p>{verdict_html(card, compiled, page_url)}</section>'
+        f"</article>"
+    )
+
+
+# ----------------------------------------------------------------------------------------- pages
+
+
+def _fm(title: str, description: str, extra: str = "") -> list[str]:
+    return ["---", f"title: {json.dumps(title, ensure_ascii=False)}",
+            f"description: {json.dumps(description, ensure_ascii=False)}", "no_sources: 生成页面，出处随每条理由给出", extra,
+            "---", ""]
+
+
+def _sources_md() -> list[str]:
+    return ["", "## 参考来源", "",
+            "- 各条理由的出处见每张卡片揭晓后的“出处”；规则全文见[各地规定](../../rules/index.md)。",
+            "- 真实案例的来源见案例库中的各案页面。", ""]
+
+
+def card_page(card: dict, compiled: dict, url: str, number: int, prev_next: tuple) -> str:
+    lines = _fm(card_heading_text(card), f"练习卡片：{card['title']}（先判断、再揭晓）")
+    lines += [f"# {esc(card_heading_text(card))}", ""]
+    if card["kind"] == "fictional":
+        lines += ['<p class="rc-fiction-note">本卡片是为培训编写的<strong>虚构</strong>情景，人物和单位均不是真实的。</p>', ""]
+    else:
+        meta = card["case_meta"]
+        lines += [f'<p class="rc-real-note">真实案例：{esc(meta.get("region"))}，{esc(meta.get("year"))}年，'
+                  f'{esc(meta.get("role"))}。下面的“事由”取自案例库中的本案。</p>', ""]
+    lines += [card_block(card, compiled, url, number), ""]
+    prev, nxt = prev_next
+    nav = []
+    if prev:
+        nav.append(f'<a href="{esc(get_relative_url(prev[0], url))}">上一张：{esc(prev[1])}</a>')
+    nav.append(f'<a href="{esc(get_relative_url("training/cards/", url))}">全部卡片</a>')
+    nav.append(f'<a href="{esc(get_relative_url("training/projector/", url))}#{esc(card["id"])}">投影放映本卡</a>')
+    if nxt:
+        nav.append(f'<a href="{esc(get_relative_url(nxt[0], url))}">下一张：{esc(nxt[1])}</a>')
+    lines += [f'<p class="rc-card-nav">{" · ".join(nav)}</p>', ""]
+    lines += _sources_md()
+    return "\n".join(lines)
+
+
+def deck_index_page(cards: list[dict], compiled: dict, items: list[dict], urls: dict, url: str) -> str:
+    lines = _fm("练习卡片", "容错纠错专题培训的情景卡片：先判断，再揭晓检查器的结论。")
+    n_f = sum(1 for c in cards if c["kind"] == "fictional")
+    lines += ["# 练习卡片", "",
+              f"共 {len(cards)} 张卡片：{len(cards) - n_f} 张取自[案例库](../../cases/index.md)的真实案例，"
+              f"{n_f} 张是为培训编写的**虚构**情景（处处标明“虚构”）。每张卡片都要求学员**先选结论、再勾理由**，"
+              "然后才揭晓检查器的结论、理由和出处；真实案例还会揭晓实际的处理结果。", "",
+              "卡片上的结论不是手写的：建站时由本站的自查检查器逐张计算，与[匿名自查](../../selfcheck/index.md)使用同一套规则。", "",
+              "<table class=\"rc-deck-list\"><thead><tr><th scope=\"col\">序号</th><th scope=\"col\">卡片</th>"
+              "<th scope=\"col\">类型</th></tr></thead><tbody>"]
+    rows = []
+    for i, c in enumerate(cards, 1):
+        rows.append(f'<tr><td>{i}</td><td><a href="{esc(get_relative_url(urls[c["id"]], url))}">{esc(c["title"])}</a></td>'
+                    f"<td>{kind_badge(c)}</td></tr>")
+    lines[-1] += "".join(rows) + "</tbody></table>"
+    lines += ["", "## 培训者用：答案与覆盖表", "",
+              "下面的内容会泄露答案，学员作答前请不要展开。", ""]
+    # answers
+    ans = "".join(f'<tr><td>{i}</td><td>{esc(c["title"])}</td><td>{kind_badge(c)}</td>'
+                  f'<td data-outcome="{esc(c["verdict"]["outcome"])}">{esc(c["verdict"]["label"])}</td></tr>'
+                  for i, c in enumerate(cards, 1))
+    cov = coverage(cards)
+    by_id = {c["id"]: c for c in cards}
+    kinds = compiled["texts"]["kinds"]
+    crow = []
+    for it in items:
+        ids = cov.get(it["id"], [])
+        links = "、".join(f'<a href="{esc(get_relative_url(urls[x], url))}">{esc(x)}</a>'
+                         f'{"（虚构）" if by_id[x]["kind"] == "fictional" else "（真实案例）"}' for x in ids) or "（没有卡片）"
+        crow.append(f'<tr><td>{esc(kinds.get(it["kind"], it["kind"]))}</td><td>{esc(it["title"])} <code>{esc(it["id"])}</code></td>'
+                    f"<td>{links}</td></tr>")
+    counts = {o: sum(1 for c in cards if c["verdict"]["outcome"] == o) for o in OUTCOME_ORDER}
+    labels = {o["id"]: o["label"] for o in outcome_list(compiled)}
+    lines += ['<details class="rc-answers" data-search-exclude><summary>展开答案（各卡片的检查器结论）</summary>'
+              '<table><thead><tr><th scope="col">序号</th><th scope="col">卡片</th><th scope="col">类型</th>'
+              f'<th scope="col">检查器结论</th></tr></thead><tbody>{ans}</tbody></table>'
+              "<p>结论分布：" + "；".join(f"{esc(labels.get(o, o))} {counts[o]} 张" for o in OUTCOME_ORDER) + "</p></details>",
+              "",
+              '<details class="rc-coverage" data-search-exclude><summary>展开覆盖表（全国性规定的每一条由哪些卡片触及或满足）</summary>'
+              '<table><thead><tr><th scope="col">类别</th><th scope="col">条目</th><th scope="col">卡片</th></tr></thead>'
+              f"<tbody>{''.join(crow)}</tbody></table></details>", ""]
+    lines += _sources_md()
+    return "\n".join(lines)
+
+
+def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
+    lines = _fm("自测", "用练习卡片自测：选出检查器会给出的结论，当场计分。",
+                "search:\n  exclude: true")
+    outcomes = {o["id"]: o for o in outcome_list(compiled)}
+    lines += ["# 自测：这个失误能不能容错？", "",
+              '<p class="rc-privacy">分数只在这个页面里计算和显示：不保存、不上传，刷新或离开页面后就没有了。</p>', "",
+              f'<div class="rc-quiz" data-rc-quiz data-total="{len(cards)}">'
+              '<p class="rc-quiz-score" role="status" aria-live="polite">答对 <span class="rc-score">0</span> 题'
+              f'（已答 <span class="rc-answered">0</span> 题，共 {len(cards)} 题）</p>'
+              '<p><button type="button" class="md-button rc-quiz-restart">重新开始</button></p>'
+              '<ol class="rc-quiz-list">']
+    qs = []
+    for c in cards:
+        v = c["verdict"]
+        radios = "".join(
+            f'<label class="rc-choice"><input type="radio" name="quiz-{esc(c["id"])}" value="{esc(o)}"> '
+            f'{esc(outcomes[o]["label"])}</label>' for o in OUTCOME_ORDER if o in outcomes)
+        key = [r for r in v["reasons"] if (r["kind"] == "exclusions" and r["status"] == "hit")
+               or (r["kind"] in ("situations", "mitigations") and r["status"] == "met")
+               or (r["kind"] == "conditions" and r["status"] == "unmet")]
+        why = "；".join(f"{esc(r['status_label'])}：{esc(r['title'])}" for r in key) or "没有触及或满足的条目"
+        if v["outcome"] == "undetermined":
+            why += "。还需查清：" + "、".join(esc(m["question"]) for m in v["missing_facts"][:4])
+        qs.append(
+            f'<li class="rc-quiz-q" data-card="{esc(c["id"])}" data-answer="{esc(v["outcome"])}">'
+            f'<p class="rc-card-head">{kind_badge(c)} <strong>{esc(c["title"])}</strong></p>'
+            f'<div class="rc-story">{_paras(c["story"])}</div>'
+            f'<fieldset><legend>检查器会给出哪个结论？</legend>{radios}</fieldset>'
+            f'<p><button type="button" class="md-button md-button--primary rc-quiz-submit">提交答案</button></p>'
+            f'<p class="rc-quiz-msg" role="status"></p>'
+            f'<div class="rc-quiz-feedback" hidden><p class="rc-quiz-verdict"></p>'
+            f'<p>检查器的结论：<strong>{esc(v["label"])}</strong>。主要理由：{why}。</p>'
+            f'<p><a href="{esc(get_relative_url(urls[c["id"]], url))}">看完整的理由和出处</a></p></div></li>')
+    lines[-1] += "".join(qs) + "</ol></div>"
+    lines += ["", "## 参考来源", "", "- 题目即[练习卡片](cards/index.md)，答案由检查器按[全国性规定](../rules/national.md)计算。", ""]
+    return "\n".join(lines)
+
+
+def projector_page(cards: list[dict], compiled: dict, url: str) -> str:
+    lines = _fm("投影放映", "一屏一张卡片的大字放映：方向键翻页，回车揭晓。",
+                "hide:\n  - navigation\n  - toc\nsearch:\n  exclude: true")
+    lines += ["# 投影放映", "",
+              '<p class="rc-projector-help">用 <kbd>→</kbd> / <kbd>←</kbd>（或 <kbd>PageDown</kbd> / <kbd>PageUp</kbd>、'
+              "空格）翻到下一张或上一张，<kbd>回车</kbd> 或 <kbd>R</kbd> 揭晓结论，<kbd>F</kbd> 全屏，"
+              "<kbd>Home</kbd> / <kbd>End</kbd> 到第一张或最后一张。先请学员讨论、表决，再揭晓。</p>", ""]
+    slides = []
+    for i, c in enumerate(cards, 1):
+        slides.append(
+            f'<section class="rc-slide" id="{esc(c["id"])}" data-card="{esc(c["id"])}" '
+            f'data-outcome="{esc(c["verdict"]["outcome"])}" aria-label="卡片 {i}：{esc(c["title"])}">'
+            f'<p class="rc-slide-num">{i} / {len(cards)} {kind_badge(c)}</p>'
+            f'<h2 class="rc-slide-title">{esc(c["title"])}</h2>'
+            f'<div class="rc-story">{_paras(c["story"])}</div>'
+            f'<p class="rc-slide-question">请判断：符合容错情形 · 可依规从轻或减轻 · 不符合容错情形 · 需进一步核查？理由是什么？</p>'
+            f'<div class="rc-slide-answer" hidden>{verdict_html(c, compiled, url, full=False)}</div></section>')
+    lines += ['<div class="rc-projector" data-rc-projector tabindex="-1">'
+              '<div class="rc-projector-bar"><button type="button" class="md-button rc-prev">← 上一张</button>'
+              '<span class="rc-counter" aria-live="polite"></span>'
+              '<button type="button" class="md-button md-button--primary rc-show">揭晓结论</button>'
+              '<button type="button" class="md-button rc-next">下一张 →</button>'
+              '<button type="button" class="md-button rc-full">全屏</button></div>'
+              + "".join(slides) + "</div>", ""]
+    lines += ["## 参考来源", "", "- 卡片与出处见[练习卡片](cards/index.md)。", ""]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------------------- handouts
+
+
+def _sheet(inner: str, cls: str = "") -> str:
+    return f'<section class="rc-sheet {cls}">{inner}</section>'
+
+
+def _step_list(proc: dict) -> str:
+    """The steps of a procedure as one compact numbered list (name, actor, action)."""
+    steps = [(st.get("name", ""), s) for st in proc.get("stages", []) for s in st.get("steps", [])]
+    steps += [("申诉与复核", s) for s in proc.get("appeal") or []]
+    lis = "".join(f'<li><strong>{esc(s["name"])}</strong>（{esc(s.get("actor"))}）：{esc(s.get("action"))}</li>'
+                  for _stage, s in steps)
+    return f'<ol class="rc-proc-steps">{lis}</ol>'
+
+
+def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tuple[str, int]]:
+    """uri -> (markdown, number of A4 pages it prints to)."""
+    from selfcheck.model import RuleBase
+
+    rb = RuleBase.from_compiled(compiled)
+    rs = rb.ruleset_for("national", as_of)
+    out: dict[str, tuple[str, int]] = {}
+    hide = "hide:\n  - navigation\n  - toc"
+    foot = (f'<p class="rc-sheet-foot">容错纠错机制：读懂与自查 · 专题培训讲义 · 由规则文件生成，规则版本 {esc(rb.version)}'
+            f"，按 {esc(as_of)} 施行的规定 · 仅供学习，不是认定依据</p>")
+
+    # 1. summary: 三个区分开来 + negative list, one page
+    d_rows = "".join(f"<tr><th scope=\"row\">{esc(d.title)}</th><td>{esc(d.tolerable_side)}</td><td>{esc(d.other_side)}</td></tr>"
+                     for d in rb.distinctions())
+    ex = rs.items["exclusions"] if rs else ()
+    ex_rows = "".join(f"<li><strong>{esc(it.title)}</strong><span class=\"rc-small\">（{short_cite(it.cite)}"
+                      f"{'' if it.cite.get('reliability') == 'official' else '，' + esc(RELIABILITY.get(it.cite.get('reliability'), ''))}）</span></li>"
+                      for it in ex)
+    lists = {}
+    for kind in ("conditions", "situations", "mitigations"):
+        lists[kind] = "".join(f"<li>{esc(it.title)}</li>" for it in (rs.items[kind] if rs else ()))
+    d_cite = rb.distinctions()[0].cite if rb.distinctions() else None
+    summary = _sheet(
+        "<h2>三个区分开来</h2>"
+        '<table class="rc-sum-table"><thead><tr><th scope="col">区分</th><th scope="col">可以考虑宽容</th>'
+        f'<th scope="col">必须严肃处理</th></tr></thead><tbody>{d_rows}</tbody></table>'
+        f'<p class="rc-small">出处：{short_cite(d_cite)}（{esc(RELIABILITY.get((d_cite or {}).get("reliability"), ""))}）。'
+        "三组对照要一起看：落在任何一组的右边，就不属于可以宽容的范围。</p>"
+        f"<h2>负面清单（全国性规定，触及任何一项即不能容错）</h2><ol class=\"rc-sum-neg\">{ex_rows}</ol>"
+        '<div class="rc-sum-cols">'
+        f"<div><h3>容错条件（都要满足）</h3><ul>{lists['conditions']}</ul></div>"
+        f"<div><h3>容错情形（至少符合一种）</h3><ul>{lists['situations']}</ul></div>"
+        f"<div><h3>不能容错时可从轻、减轻</h3><ul>{lists['mitigations']}</ul></div></div>"
+        "<p class=\"rc-small\">判断顺序：先看负面清单；没有触及的，再看条件是否都满足、是否符合一种情形；"
+        "都不满足的，看有没有从轻、减轻情节；事实不清的，先查清再判断。最终由有权机关调查核实后认定。</p>" + foot,
+        "rc-sheet--summary")
+    out["training/handouts/summary.md"] = (
+        "\n".join(_fm("讲义：三个区分开来与负面清单", "一页纸讲义：三个区分开来、负面清单、容错条件与情形。", hide)
+                  + ["# 三个区分开来与负面清单", "", f'<div class="rc-handout" data-rc-pages="1">{summary}</div>', "",
+                     "## 参考来源", "", "- 全部条目及出处见[全国性规定](../../rules/national.md)。", ""]), 1)
+
+    # 2. procedure diagrams, one page each
+    procs = compiled.get("procedures") or {}
+    keys = [k for k in ("model", "national") if k in procs]
+    sheets = []
+    for k in keys:
+        p = procs[k]
+        sheets.append(_sheet(
+            f'<h2>{esc(p.get("title", k))}</h2><figure class="rc-proc-sheet">{procedure_svg.render(k, p)}</figure>'
+            + _step_list(p) +
+            f'<p class="rc-small">出处：{short_cite(p.get("cite"))}'
+            f'（{esc(RELIABILITY.get((p.get("cite") or {}).get("reliability"), ""))}）。'
+            "每一步的依据和文字说明见网站“各地规定 · 办理程序图”。</p>" + foot, "rc-sheet--procedure"))
+    out["training/handouts/procedure.md"] = (
+        "\n".join(_fm("讲义：容错办理程序图", "容错办理流程图：论文提出的一般流程和全国性规定的流程。", hide)
+                  + ["# 容错办理程序图", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
+                     "## 参考来源", "", "- 图由 `rules/procedure.yaml` 生成，各步依据见[办理程序图](../../rules/procedures.md)。", ""]),
+        len(sheets))
+
+    # 3. blank worksheet from rules/facts.yaml
+    unknown = compiled.get("unknown_label", "不清楚")
+    facts = compiled["facts"]
+    pages = [facts[i:i + WORKSHEET_FACTS_PER_PAGE] for i in range(0, len(facts), WORKSHEET_FACTS_PER_PAGE)] or [[]]
+    sheets = []
+    n = 0
+    for pi, group in enumerate(pages):
+        qs = []
+        for f in group:
+            n += 1
+            opts = "".join(f'<span class="rc-box">{esc(v["label"])}</span>' for v in f["values"])
+            opts += f'<span class="rc-box">{esc(unknown)}</span>'
+            qs.append(f'<li value="{n}"><p class="rc-ws-q">{esc(f["question"])}</p><p class="rc-ws-opts">{opts}</p>'
+                      '<p class="rc-ws-line">依据或证据：</p></li>')
+        head = ("<p class=\"rc-ws-intro\">每题勾选一项；不确定就勾“" + esc(unknown) + "”。"
+                "工作表不写姓名、不上交；填好后可在网站的匿名自查里逐题录入，结果只在本机计算。</p>") if pi == 0 else ""
+        tail = ""
+        if pi == len(pages) - 1:
+            qty = "".join(f'<span class="rc-ws-blank">{esc(q["question"].rstrip("？?"))}：______ {esc(q.get("unit", ""))}</span>'
+                          for q in compiled.get("quantities", []))
+            tail = (f'<p class="rc-ws-q">可以量化的后果（可选，自查时会按分级标准换算）</p><p>{qty}</p>' if qty else "")
+            tail += ('<p class="rc-ws-q">自查结论（对照负面清单、条件、情形、从轻情节后勾选）</p><p class="rc-ws-opts">'
+                     + "".join(f'<span class="rc-box">{esc(o["label"])}</span>' for o in outcome_list(compiled)) + "</p>")
+        sheets.append(_sheet(f'<h2>自查工作表（{pi + 1}/{len(pages)}）</h2>{head}<ol class="rc-ws">{"".join(qs)}</ol>{tail}{foot}',
+                             "rc-sheet--worksheet"))
+    out["training/handouts/worksheet.md"] = (
+        "\n".join(_fm("讲义：空白自查工作表", "按自查问题生成的空白工作表，供分组讨论时逐题填写。", hide)
+                  + ["# 空白自查工作表", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
+                     "## 参考来源", "", "- 问题与选项来自 `rules/facts.yaml`，与[匿名自查](../../selfcheck/index.md)相同。", ""]),
+        len(sheets))
+
+    # 4. card deck: fronts, then answers on separate pages
+    outcomes = outcome_list(compiled)
+    fronts = []
+    for i in range(0, len(cards), DECK_FRONT_PER_PAGE):
+        cells = []
+        for j, c in enumerate(cards[i:i + DECK_FRONT_PER_PAGE], i + 1):
+            boxes = "".join(f'<span class="rc-box">{esc(o["label"])}</span>' for o in outcomes)
+            cells.append(f'<div class="rc-deck-card"><p class="rc-deck-title"><span class="rc-card-num">卡片 {j}</span> '
+                         f'{kind_badge(c)} {esc(c["title"])}</p><div class="rc-story">{_paras(c["story"])}</div>'
+                         f'<p class="rc-ws-opts">我的判断：{boxes}</p><p class="rc-ws-line">理由：</p></div>')
+        fronts.append(_sheet("".join(cells) + foot, "rc-sheet--deck"))
+    answers = []
+    for i in range(0, len(cards), DECK_ANSWERS_PER_PAGE):
+        cells = []
+        for j, c in enumerate(cards[i:i + DECK_ANSWERS_PER_PAGE], i + 1):
+            v = c["verdict"]
+            key = [r for r in v["reasons"] if (r["kind"] == "exclusions" and r["status"] == "hit")
+                   or (r["kind"] in ("situations", "mitigations") and r["status"] == "met")
+                   or (r["kind"] == "conditions" and r["status"] in ("unmet", "unknown"))]
+            why = "；".join(f"{esc(r['status_label'])}：{esc(r['title'])}" for r in key) or "没有触及或满足的条目"
+            extra = ""
+            if v["outcome"] == "undetermined":
+                extra = ("可能的结果：" + "、".join(esc(o["label"]) for o in v["possible_outcomes"])
+                         + "。待查：" + "；".join(esc(m["question"].rstrip("？?")) for m in v["missing_facts"][:3])
+                         + (f" 等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else "") + "。")
+            real = ""
+            if c["kind"] == "real":
+                dec = c["case_meta"].get("decision") or {}
+                real = (f'<br>实际处理：{esc(DECISION_LABEL.get(dec.get("outcome"), dec.get("outcome")))}'
+                        f'（{"、".join(esc(m) for m in dec.get("measures") or [])}）')
+            cells.append(f'<div class="rc-deck-answer" data-card="{esc(c["id"])}" data-outcome="{esc(v["outcome"])}">'
+                         f'<p class="rc-deck-title"><span class="rc-card-num">卡片 {j}</span> {kind_badge(c)} {esc(c["title"])}</p>'
+                         f'<p>检查器的结论：<strong>{esc(v["label"])}</strong>。{extra}<br>'
+                         f'<span class="rc-small">{why}{real}</span></p></div>')
+        answers.append(_sheet("<h2>答案（检查器按全国性规定计算）</h2>" + "".join(cells) + foot, "rc-sheet--answers"))
+    total = len(fronts) + len(answers)
+    out["training/handouts/deck.md"] = (
+        "\n".join(_fm("讲义：卡片组", "可打印的练习卡片：每页三张，答案另页。", hide + "\nsearch:\n  exclude: true")
+                  + ["# 练习卡片组（打印版）", "",
+                     f'<div class="rc-handout" data-rc-pages="{total}" data-rc-front-pages="{len(fronts)}">'
+                     f'{"".join(fronts)}{"".join(answers)}</div>', "",
+                     "## 参考来源", "", "- 每张卡片的完整理由和出处见[练习卡片](../cards/index.md)。", ""]),
+        total)
+
+    # index of handouts
+    rows = [("summary", "三个区分开来与负面清单", "一页纸：三个区分开来、负面清单、容错条件、情形和从轻情节"),
+            ("procedure", "容错办理程序图", "论文提出的一般流程和全国性规定的流程，每张图一页"),
+            ("worksheet", "空白自查工作表", "自查的全部问题和选项，分组讨论时逐题填写"),
+            ("deck", "练习卡片组", f"每页 {DECK_FRONT_PER_PAGE} 张卡片；答案另起一页，每页 {DECK_ANSWERS_PER_PAGE} 张")]
+    body = "".join(f'<tr><td><a href="{k}/">{esc(t)}</a></td><td>{esc(d)}</td>'
+                   f'<td>{out[f"training/handouts/{k}.md"][1]}</td></tr>' for k, t, d in rows)
+    out["training/handouts/index.md"] = (
+        "\n".join(_fm("打印讲义", "可直接打印的A4讲义：一页纸要点、程序图、空白工作表、卡片组。")
+                  + ["# 打印讲义", "",
+                     "打开讲义页后用浏览器的“打印”（Ctrl+P）即可，纸张选 A4；打印时网站的导航、搜索和页脚会自动隐去。"
+                     "每份讲义的内容都在建站时由规则文件和卡片数据生成，规则更新后重新建站即同步更新。", "",
+                     '<table><thead><tr><th scope="col">讲义</th><th scope="col">内容</th><th scope="col">A4 页数</th></tr></thead>'
+                     f"<tbody>{body}</tbody></table>", "",
+                     "## 参考来源", "", "- 规则与出处见[各地规定](../../rules/index.md)。", ""]), 0)
+    return out
+
+
+# ----------------------------------------------------------------------------------------- mkdocs events
+
+
+def _as_of() -> str:
+    return _dt.date.today().isoformat()
+
+
+def build_all(docs_dir: Path, compiled: dict, as_of: str | None = None) -> dict[str, Any]:
+    """Cards with verdicts, the national items, coverage and problems (used by the hook and tests)."""
+    as_of = as_of or _as_of()
+    cards, problems = read_cards(docs_dir)
+    problems += evaluate_cards(cards, compiled, as_of)
+    cards = [c for c in cards if c.get("verdict")]
+    items = national_items(compiled, as_of)
+    return {"cards": cards, "items": items, "coverage": coverage(cards), "problems": problems, "as_of": as_of}
+
+
+def on_files(files, config):
+    compiled = STATE.get("compiled")
+    if not compiled:
+        raise PluginError("hooks/training.py needs the compiled rules: list hooks/rules_pages.py before it in mkdocs.yml")
+    root = Path(config.config_file_path).resolve().parent
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    docs = Path(config.docs_dir)
+    data = build_all(docs, compiled)
+    for where, what, fix in data["problems"]:
+        problem(where, what, fix)
+    cards, items, as_of = data["cards"], data["items"], data["as_of"]
+    cov = data["coverage"]
+    # A rule item no card exercises is reported, not fatal: a rule update must not wait for a new
+    # training card. tests/training fails on it, and the coverage table shows "（没有卡片）".
+    for it in items:
+        if it["id"] not in cov:
+            log.info(f"content/{CARDS_FILE}: no card hits or meets the national item {it['id']} ({it['title']}). "
+                     "Fix: add or change a card so that the trainers' deck covers every item")
+    # the data file is not published
+    src = files.get_file_from_path(CARDS_FILE)
+    if src is not None:
+        files.remove(src)
+    _state.update(cards=cards, items=items, compiled=compiled, as_of=as_of)
+
+    made: dict[str, File] = {}
+
+    def add(uri: str) -> File:
+        existing = files.get_file_from_path(uri)
+        if existing is not None and not existing.generated_by:
+            raise PluginError(f"content/{uri}: this page is generated by hooks/training.py. Fix: delete content/{uri}")
+        if existing is not None:
+            files.remove(existing)
+        f = File.generated(config, uri, content="")
+        files.append(f)
+        made[uri] = f
+        return f
+
+    card_files = {c["id"]: add(f"training/cards/{c['id']}.md") for c in cards}
+    urls = {cid: f.url for cid, f in card_files.items()}
+    for i, c in enumerate(cards):
+        prev = (urls[cards[i - 1]["id"]], cards[i - 1]["title"]) if i > 0 else None
+        nxt = (urls[cards[i + 1]["id"]], cards[i + 1]["title"]) if i + 1 < len(cards) else None
+        f = card_files[c["id"]]
+        f.content_string = card_page(c, compiled, f.url, i + 1, (prev, nxt))
+    f = add("training/cards/index.md")
+    f.content_string = deck_index_page(cards, compiled, items, urls, f.url)
+    f = add("training/quiz.md")
+    f.content_string = quiz_page(cards, compiled, urls, f.url)
+    f = add("training/projector.md")
+    f.content_string = projector_page(cards, compiled, f.url)
+    handouts = handout_pages(cards, compiled, as_of)
+    for uri, (text, _pages) in handouts.items():
+        add(uri).content_string = text
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if not page.file.src_uri.startswith("training/"):
+        return markdown
+    by_id = {c["id"]: c for c in _state.get("cards", [])}
+    here = posixpath.dirname(page.file.src_uri)
+
+    def repl(m: re.Match) -> str:
+        out: list[str] = []
+        ids: list[str] = []
+        for cid in m.group(1).split():
+            c = by_id.get(cid)
+            if c is None:
+                line = markdown[: m.start()].count("\n") + 1
+                problem(f"content/{page.file.src_uri}:~{line}", f"unknown card '{cid}'",
+                        f"use an id of content/{CARDS_FILE}")
+                continue
+            rel = posixpath.relpath(f"training/cards/{cid}.md", here)
+            label = "虚构" if c["kind"] == "fictional" else "真实案例"
+            out.append(f"- [{c['title']}]({rel})（{label}）")
+            ids.append(cid)
+        if len(ids) > 1:
+            proj = posixpath.relpath("training/projector.md", here)
+            out += ["", f"[投影放映这一组（{len(ids)} 张）]({proj}?cards={','.join(ids)})"]
+        return "\n".join(out)
+
+    return MARKER.sub(repl, markdown)
+
+
+def on_page_content(html_text, page, config, files):
+    if not page.file.src_uri.startswith("training/"):
+        return html_text
+    css = get_relative_url(CSS, page.url)
+    js = get_relative_url(JS, page.url)
+    return (f'<link rel="stylesheet" href="{css}">' + html_text + f'<script src="{js}"></script>')
+

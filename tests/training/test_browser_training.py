@@ -1,0 +1,321 @@
+"""The trainers' kit in real Chromium: decide-then-reveal, the quiz score, the projector keys, nothing
+stored or sent, and every handout printing to the expected number of A4 pages without site chrome."""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import CONTENT, ROOT
+
+sys.path.insert(0, str(ROOT / "hooks"))
+import training  # noqa: E402  (the page-layout constants of hooks/training.py)
+
+FORBIDDEN_JS = ("fetch(", "XMLHttpRequest", "localStorage", "sessionStorage", "indexedDB", "document.cookie",
+                "sendBeacon", "WebSocket", "EventSource", "caches.", "serviceWorker", "postMessage", "eval(",
+                "new Function", "innerHTML")
+
+STORAGE_STATE = """async () => ({
+  cookie: document.cookie,
+  local: window.localStorage.length,
+  session: window.sessionStorage.length,
+  idb: (indexedDB.databases ? (await indexedDB.databases()).map(d => d.name) : []),
+})"""
+
+
+@pytest.fixture()
+def pg(browser, base_url):
+    """A fresh page; every request after the first load is recorded in pg.later."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.errors = []
+    page.later = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.base = base_url
+    yield page
+    ctx.close()
+
+
+def open_page(page, path: str) -> None:
+    page.goto(page.base + path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.on("request", lambda r: page.later.append(r.url))
+
+
+def assert_private(page) -> None:
+    """No request after load (same or other origin) and no trace in any storage."""
+    assert page.later == [], page.later
+    st = page.evaluate(STORAGE_STATE)
+    assert st == {"cookie": "", "local": 0, "session": 0, "idb": []}, st
+    assert page.errors == [], page.errors
+
+
+def test_training_script_uses_no_storage_or_network_api():
+    src = (CONTENT / "assets" / "training" / "training.js").read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/", "", src, flags=re.S)
+    code = re.sub(r"(?m)^\s*//.*$", "", code)
+    assert not [w for w in FORBIDDEN_JS if w in code]
+
+
+def test_no_inline_script_on_training_pages(built_site):
+    for f in (built_site / "training").rglob("index.html"):
+        text = f.read_text(encoding="utf-8")
+        article = text[text.index('<article class="md-content__inner'):text.index("</article>", text.index('<article class="md-content__inner'))]
+        for m in re.finditer(r"<script(?P<a>[^>]*)>(?P<b>.*?)</script>", article, re.S):
+            assert "src=" in m.group("a") and not m.group("b").strip(), f
+        assert ' style="' not in article, f  # the CSP allows no inline style
+
+
+def test_decide_then_reveal(pg, rb):
+    open_page(pg, "training/cards/f10-banned-borrowing/")
+    card = pg.locator("[data-rc-card]")
+    expected = card.get_attribute("data-outcome")
+    label = card.get_attribute("data-outcome-label")
+    reveal = pg.locator(".rc-reveal")
+    assert not reveal.is_visible()
+    # nothing chosen: the verdict stays hidden and the page says why
+    pg.click(".rc-reveal-btn")
+    assert not reveal.is_visible()
+    assert "第一步" in pg.text_content(".rc-decide-msg")
+    # an outcome but no reason: still hidden
+    wrong = next(o for o in ("eligible", "mitigable", "not_eligible", "undetermined") if o != expected)
+    pg.check(f".rc-decide input[type=radio][value={wrong}]")
+    pg.click(".rc-reveal-btn")
+    assert not reveal.is_visible()
+    assert "第二步" in pg.text_content(".rc-decide-msg")
+    # a reason: revealed, compared, locked
+    pg.check('.rc-decide input[type=checkbox][value="nat-ex-prohibited"]')
+    pg.check('.rc-decide input[type=checkbox][value="nat-si-17-1-pilot"]')
+    pg.click(".rc-reveal-btn")
+    assert reveal.is_visible()
+    compare = pg.text_content(".rc-compare")
+    assert f"检查器的结论是“{label}”" in compare
+    assert "明令禁止后依然我行我素" in compare.split("检查器也认定成立的：", 1)[1].split("。", 1)[0]
+    assert "推进改革中因缺乏经验" in compare.split("检查器不认为成立的：", 1)[1]
+    assert pg.text_content(".rc-outcome .admonition-title") == f"检查器的结论：{label}"
+    assert card.get_attribute("data-result") == "wrong"
+    assert pg.locator(".rc-decide input[type=radio]").first.is_disabled()
+    # the reasons list shows the checker's status of the chosen item
+    assert pg.text_content('.rc-reveal li[data-item="nat-ex-prohibited"] .rc-st-label') == "触及"
+    # again, with the right answer
+    pg.click(".rc-reset-btn")
+    assert not reveal.is_visible()
+    pg.check(f".rc-decide input[type=radio][value={expected}]")
+    pg.fill(".rc-note", "上级已经明令禁止")
+    pg.click(".rc-reveal-btn")
+    assert reveal.is_visible()
+    assert pg.text_content(".rc-compare").startswith(f"您的判断与检查器一致：{label}")
+    assert card.get_attribute("data-result") == "right"
+    assert_private(pg)
+
+
+def test_real_card_reveals_actual_decision(pg):
+    open_page(pg, "training/cards/r02-xiaogan-epidemic-pass/")
+    actual = pg.locator(".rc-actual")
+    assert not actual.is_visible()
+    pg.check(".rc-decide input[type=radio][value=eligible]")
+    pg.check('.rc-decide input[type=checkbox][value="nat-co-work-error"]')
+    pg.click(".rc-reveal-btn")
+    assert actual.is_visible()
+    assert "实际处理结果" in actual.text_content()
+    assert_private(pg)
+
+
+def test_quiz_score(pg):
+    open_page(pg, "training/quiz/")
+    qs = pg.locator(".rc-quiz-q")
+    total = qs.count()
+    assert total >= 24
+    assert pg.text_content(".rc-score") == "0"
+    # unanswered submit: no score change
+    qs.nth(0).locator(".rc-quiz-submit").click()
+    assert pg.text_content(".rc-answered") == "0"
+    assert qs.nth(0).locator(".rc-quiz-msg").text_content()
+    right_target = 0
+    for i in range(total):
+        q = qs.nth(i)
+        answer = q.get_attribute("data-answer")
+        if i % 3 == 0:
+            choice = answer
+            right_target += 1
+        else:
+            choice = next(o for o in ("eligible", "mitigable", "not_eligible", "undetermined") if o != answer)
+        q.locator(f"input[type=radio][value={choice}]").check()
+        q.locator(".rc-quiz-submit").click()
+        assert q.locator(".rc-quiz-feedback").is_visible()
+    assert pg.text_content(".rc-score") == str(right_target)
+    assert pg.text_content(".rc-answered") == str(total)
+    assert pg.locator(".rc-quiz-q[data-result=right]").count() == right_target
+    pg.click(".rc-quiz-restart")
+    assert pg.text_content(".rc-score") == "0" and pg.text_content(".rc-answered") == "0"
+    assert not qs.nth(0).locator(".rc-quiz-feedback").is_visible()
+    assert_private(pg)
+
+
+def test_projector_keys(pg):
+    open_page(pg, "training/projector/")
+    slides = pg.locator(".rc-slide")
+    n = slides.count()
+    visible = lambda: [i for i in range(n) if slides.nth(i).is_visible()]  # noqa: E731
+    assert visible() == [0]
+    body = pg.locator("body")
+    body.press("ArrowRight")
+    body.press("ArrowRight")
+    assert visible() == [2]
+    body.press("ArrowLeft")
+    assert visible() == [1]
+    assert "第 2 张" in pg.text_content(".rc-counter")
+    ans = slides.nth(1).locator(".rc-slide-answer")
+    assert not ans.is_visible()
+    body.press("Enter")
+    assert ans.is_visible()
+    body.press("End")
+    assert visible() == [n - 1]
+    body.press("ArrowRight")
+    assert visible() == [n - 1]
+    body.press("Home")
+    assert visible() == [0]
+    # the theme's own shortcut (f opens search) does not fire inside the projector
+    body.press("r")
+    assert slides.nth(0).locator(".rc-slide-answer").is_visible()
+    assert_private(pg)
+
+
+def test_projector_starts_at_the_card_in_the_address(pg):
+    open_page(pg, "training/projector/#f05-flood-embankment")
+    assert pg.locator("#f05-flood-embankment").is_visible()
+    assert pg.locator(".rc-slide:visible").count() == 1
+
+
+# ------------------------------------------------------------------------------- handouts on A4
+
+def _pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    boxes = []
+    for m in re.finditer(rb"/Type\s*/Page\b(?!s)(.*?)endobj", pdf, re.S):
+        mb = re.search(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", m.group(1))
+        boxes.append((float(mb.group(3)), float(mb.group(4))) if mb else (0.0, 0.0))
+    return boxes
+
+
+def _expected_pages(name: str, built_site, cards) -> int:
+    from selfcheck.load import compile_rules
+
+    compiled = compile_rules(ROOT / "rules")
+    n = len(cards)
+    return {
+        "summary": 1,
+        "procedure": len([k for k in ("model", "national") if k in compiled["procedures"]]),
+        "worksheet": math.ceil(len(compiled["facts"]) / training.WORKSHEET_FACTS_PER_PAGE),
+        "deck": math.ceil(n / training.DECK_FRONT_PER_PAGE) + math.ceil(n / training.DECK_ANSWERS_PER_PAGE),
+    }[name]
+
+
+@pytest.mark.parametrize("name", ["summary", "procedure", "worksheet", "deck"])
+def test_handout_prints_to_expected_a4_pages_without_chrome(pg, built_site, cards, name):
+    open_page(pg, f"training/handouts/{name}/")
+    declared = int(pg.get_attribute(".rc-handout", "data-rc-pages"))
+    assert declared == _expected_pages(name, built_site, cards)
+    pg.emulate_media(media="print")
+    chrome = pg.evaluate("""() => ['.md-header', '.md-tabs', '.md-sidebar--primary', '.md-sidebar--secondary',
+        '.md-search', '.md-footer', '.md-top', '.md-content h1', '.md-content__button']
+        .flatMap(s => [...document.querySelectorAll(s)])
+        .filter(e => getComputedStyle(e).display !== 'none' && e.getClientRects().length)
+        .map(e => e.className || e.tagName)""")
+    assert chrome == [], chrome
+    # besides the handout, nothing of the page's content prints
+    stray = pg.evaluate("""() => [...document.querySelector('.md-typeset').children]
+        .filter(e => !e.classList.contains('rc-handout') && getComputedStyle(e).display !== 'none'
+                && e.getClientRects().length).map(e => e.tagName + '.' + e.className)""")
+    assert stray == [], stray
+    sheets = pg.locator(".rc-sheet").count()
+    assert sheets == declared
+    pdf = pg.pdf(format="A4", print_background=False)
+    boxes = _pdf_pages(pdf)
+    assert len(boxes) == declared, f"{name}: {len(boxes)} pages, expected {declared}"
+    for w, h in boxes:  # A4 = 595.28 x 841.89 pt (Chromium rounds to 595.92 x 842.88)
+        assert abs(w - 595.5) < 2 and abs(h - 842.4) < 2, (w, h)
+    assert_private(pg)
+
+
+def test_handout_index_lists_page_counts(built_site, cards):
+    text = (built_site / "training" / "handouts" / "index.html").read_text(encoding="utf-8")
+    for name in ("summary", "procedure", "worksheet", "deck"):
+        m = re.search(rf'<a href="{name}/">[^<]+</a></td><td>[^<]*</td><td>(\d+)</td>', text)
+        assert m and int(m.group(1)) == _expected_pages(name, built_site, cards), name
+
+
+def test_kit_pages_load_only_from_the_site(pg):
+    origin = urlsplit(pg.base).netloc
+    requests: list[str] = []
+    pg.on("request", lambda r: requests.append(r.url))
+    for path in ("training/", "training/cards/", "training/plan-1-new-cadres/", "training/plan-2-leaders/",
+                 "training/plan-3-workshop/", "training/handouts/"):
+        pg.goto(pg.base + path, wait_until="load")
+        pg.wait_for_load_state("networkidle")
+        assert pg.errors == [], (path, pg.errors)
+    assert requests and all(urlsplit(u).netloc == origin for u in requests), requests
+
+
+def test_kit_works_after_instant_navigation(pg):
+    """mkdocs-material swaps pages without reloading: the kit's script must set up the new page."""
+    open_page(pg, "training/cards/")
+    pg.evaluate("window.__sameDocument = true")
+    pg.click('a[href$="f01-one-window-pilot/"]')
+    pg.wait_for_url("**/f01-one-window-pilot/")
+    pg.wait_for_selector("[data-rc-card][data-rc-ready]")
+    assert pg.evaluate("window.__sameDocument === true"), "the theme reloaded the page instead of swapping it"
+    pg.check(".rc-decide input[type=radio][value=eligible]")
+    pg.check('.rc-decide input[type=checkbox][value="nat-si-17-1-pilot"]')
+    pg.click(".rc-reveal-btn")
+    assert pg.locator(".rc-reveal").is_visible()
+    pg.click('.rc-card-nav a[href*="projector/"]')
+    pg.wait_for_url("**/projector/#f01-one-window-pilot")
+    pg.wait_for_selector("[data-rc-projector][data-rc-ready]")
+    assert pg.evaluate("window.__sameDocument === true")
+    assert pg.locator("#f01-one-window-pilot").is_visible()
+    pg.locator("body").press("ArrowRight")
+    assert pg.locator(".rc-slide:visible").get_attribute("id") == "f02-investment-policy-change"
+    assert pg.errors == [], pg.errors
+
+
+def test_every_card_reveals_the_checkers_verdict_in_the_browser(pg, cards, rb):
+    """Each card page, driven like a trainee: hidden until an outcome and a reason are given, then
+    the revealed label is evaluate()'s label for the card's facts."""
+    from selfcheck.explain import evaluate
+
+    for c in cards:
+        pg.goto(pg.base + f"training/cards/{c['id']}/", wait_until="load")
+        card = pg.locator("[data-rc-card]")
+        v = evaluate(rb, c["facts"], c.get("jurisdiction") or "national", card.get_attribute("data-as-of"))
+        assert not pg.locator(".rc-reveal").is_visible(), c["id"]
+        pg.check(f".rc-decide input[type=radio][value={v['outcome']}]")
+        pg.locator(".rc-decide input[type=checkbox]").first.check()
+        pg.click(".rc-reveal-btn")
+        assert pg.locator(".rc-reveal").is_visible(), c["id"]
+        assert pg.text_content(".rc-outcome .admonition-title") == f"检查器的结论：{v['label']}", c["id"]
+        assert pg.text_content(".rc-compare").startswith(f"您的判断与检查器一致：{v['label']}"), c["id"]
+        assert pg.locator(".rc-actual").count() == (1 if c["kind"] == "real" else 0), c["id"]
+    assert pg.errors == [], pg.errors
+
+
+def test_projector_runs_a_plans_group(pg, built_site):
+    """The group links on the session plans project only those cards, in the plan's order."""
+    plan = (built_site / "training" / "plan-1-new-cadres" / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'href="(\.\./projector/\?cards=([^"#]+))"', plan)
+    assert m, "plan 1 has no group projector link"
+    ids = m.group(2).split(",")
+    open_page(pg, "training/" + m.group(1)[3:])
+    seen = []
+    for _ in range(len(ids) + 2):
+        (cur,) = pg.eval_on_selector_all(".rc-slide", "els => els.filter(e => !e.hidden).map(e => e.id)")
+        if not seen or seen[-1] != cur:
+            seen.append(cur)
+        pg.locator("body").press("ArrowRight")
+    assert seen == ids
+    assert f"共 {len(ids)} 张" in pg.text_content(".rc-counter")
+    assert_private(pg)

@@ -180,8 +180,8 @@ def _next_steps_frozen(rb: RuleBase, rs: RuleSet, outcome: str) -> _EncodedDict:
     key = ("next_steps", rb.version, rs.id, outcome)
     hit = _FRAGMENTS.get(key)
     if hit is None:
-        hit = _FRAGMENTS[key] = _frozen(next_steps(rb, rs, outcome))  # type: ignore[assignment]
-    return hit  # type: ignore[return-value]
+        hit = _FRAGMENTS[key] = _frozen(next_steps(rb, rs, outcome))
+    return hit
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rules_render  # noqa: E402
 from _paths import STATE, add_generated, log, problem  # noqa: E402
 
+VERSION_MARK = re.compile(r"^[ \t]*<!--\s*rules-version\s*-->[ \t]*$", re.M)
 EMBED = re.compile(r"^[ \t]*<!--\s*(?:rongcuo:procedure|procedure-diagram:)\s*([a-z][a-z0-9_-]*)\s*-->[ \t]*$", re.M)
 _state = STATE
 
@@ -85,7 +86,25 @@ def on_page_markdown(markdown, page, config, files):
             return ""
         return rules_render.procedure_block(key, procs[key], collapsed=True)
 
-    return EMBED.sub(repl, markdown)
+    markdown = EMBED.sub(repl, markdown)
+    if VERSION_MARK.search(markdown):
+        markdown = VERSION_MARK.sub(lambda m: version_block(_state.get("compiled") or {}), markdown)
+    return markdown
+
+
+def version_block(compiled: dict) -> str:
+    """The rules version (the hash every verdict shows) and each rule set's dates, for 关于."""
+    from selfcheck.model import rules_version
+
+    if not compiled.get("rulesets"):
+        return ""
+    rows = ["| 规则集 | 施行日期 | 失效日期 | 最后核对 |", "|---|---|---|---|"]
+    for rs in rules_render.ordered_sets(compiled):
+        rows.append(f"| [{rules_render.esc(rs['title'])}](rules/{rs['id']}.md) | {rules_render.cn_date(rs['effective'])} | "
+                    f"{rules_render.cn_date(rs['until']) if rs.get('until') else '—'} | "
+                    f"{rules_render.cn_date(rs['last_reviewed'])} |")
+    return (f"当前规则版本：`{rules_version(compiled)}`（由全部规则文件编译后计算的哈希，自查结果中显示的是同一个值）。\n\n"
+            + "\n".join(rows) + "\n")
 
 
 def on_serve(server, config, builder):

@@ -136,3 +136,14 @@ def test_jieba_missing_fails_the_build(tmp_path: Path):
                        cwd=ROOT, env=env, capture_output=True, text=True)
     assert r.returncode != 0
     assert "jieba" in r.stderr and "make setup" in r.stderr
+
+
+def test_about_page_shows_the_rules_version_and_dates(built_site: Path, compiled_rules: dict):
+    """关于 shows the same rules_version as every verdict, and each rule set's last-reviewed date."""
+    from selfcheck.model import rules_version
+
+    about = (built_site / "about" / "index.html").read_text(encoding="utf-8")
+    assert f"<code>{rules_version(compiled_rules)}</code>" in about
+    assert "<!-- rules-version -->" not in about
+    for rs in compiled_rules["rulesets"]:
+        assert f'href="../rules/{rs["id"]}/"' in about

@@ -25,14 +25,7 @@ Expr = tuple[Any, ...]  # ("a", fact_index, mask) | ("&", children) | ("|", chil
 State = tuple[int, ...]
 
 ELIGIBLE, MITIGABLE, NOT_ELIGIBLE = "eligible", "mitigable", "not_eligible"
-ALL_OUTCOMES = frozenset((ELIGIBLE, MITIGABLE, NOT_ELIGIBLE))
-RANK = {NOT_ELIGIBLE: 0, MITIGABLE: 1, ELIGIBLE: 2}
 MEMO_LIMIT = 200_000
-
-
-def kleene(e: Expr, s: State) -> bool | None:
-    """Kleene value of an expression tuple (reference form; the evaluator uses compiled closures)."""
-    return closure(e)(s)
 
 
 def closure(e: Expr) -> Callable[[State], bool | None]:
@@ -199,19 +192,15 @@ class Evaluator:
 
     def _decide(self, vals: list[bool | None]) -> str | None:
         a, b, c, d = self.bounds
-        exv = vals[:a]
-        ex = True if True in exv else (None if None in exv else False)
+        ex = _any(vals[:a])
         if ex is True:
             return NOT_ELIGIBLE
-        cv = vals[a:b]
-        cond = False if False in cv else (None if None in cv else True)
-        sv = vals[b:c]
-        sit = True if True in sv else (None if None in sv else False)
+        cond = _all(vals[a:b])
+        sit = _any(vals[b:c])
         if ex is False and cond is True and sit is True:
             return ELIGIBLE
         if cond is False or sit is False:  # not eligible whatever the exclusions say
-            mv = vals[c:d]
-            mit = True if True in mv else (None if None in mv else False)
+            mit = _any(vals[c:d])
             if mit is False:
                 return NOT_ELIGIBLE
             if ex is False and mit is True:
@@ -280,7 +269,7 @@ class Evaluator:
         found = self.outcomes(s)
         current = next(iter(found)) if len(found) == 1 else "undetermined"
         items = {iid: self.exact(iid, s) for iid in self.order}
-        result = Analysis(found, current, items, self._would_change(s, current, loss_mask))
+        result = Analysis(s, found, current, items, self._would_change(s, current, loss_mask))
         if len(self.analyses) > MEMO_LIMIT // 10:
             self.analyses.clear()
         self.analyses[key] = result
@@ -299,7 +288,7 @@ class Evaluator:
         loss_i = self.index.get("loss_level")
         # An exclusion that is surely hit keeps the outcome not_eligible whatever happens to the
         # facts it does not read: only its own facts can change the outcome then.
-        hit = [set(self.expr_facts[self.order[k]]) for k in range(self.bounds[0]) if base[k] is True]
+        hit = [self.expr_facts[self.order[k]] for k in range(self.bounds[0]) if base[k] is True]
         for i, cur in enumerate(s):
             affected = self.positions_of_fact.get(i)
             if not affected or any(i not in facts for facts in hit):
@@ -326,10 +315,11 @@ class Evaluator:
 class Analysis:
     """What the engine knows about one (canonical) state."""
 
-    __slots__ = ("found", "outcome", "items", "changes", "view")
+    __slots__ = ("state", "found", "outcome", "items", "changes", "view")
 
-    def __init__(self, found: frozenset[str], outcome: str, items: dict[str, bool | None],
+    def __init__(self, state: State, found: frozenset[str], outcome: str, items: dict[str, bool | None],
                  changes: list[tuple[int, int, str]]) -> None:
+        self.state = state  # canonical
         self.found = found
         self.outcome = outcome
         self.items = items
@@ -337,24 +327,14 @@ class Analysis:
         self.view: dict[str, Any] | None = None  # the verdict parts that depend on this state only
 
 
-def _any(vals: Iterable[bool | None]) -> bool | None:
-    result: bool | None = False
-    for v in vals:
-        if v is True:
-            return True
-        if v is None:
-            result = None
-    return result
+def _any(vals: list[bool | None]) -> bool | None:
+    """Kleene OR of item values."""
+    return True if True in vals else (None if None in vals else False)
 
 
-def _all(vals: Iterable[bool | None]) -> bool | None:
-    result: bool | None = True
-    for v in vals:
-        if v is False:
-            return False
-        if v is None:
-            result = None
-    return result
+def _all(vals: list[bool | None]) -> bool | None:
+    """Kleene AND of item values."""
+    return False if False in vals else (None if None in vals else True)
 
 
 _EVALUATORS: dict[tuple[str, str, tuple[str, ...]], Evaluator] = {}
@@ -375,4 +355,4 @@ def value_of_bit(ev: Evaluator, i: int, bit: int) -> str:
     return ev.ordered[i][bit.bit_length() - 1]
 
 
-__all__ = ["ALL_OUTCOMES", "Evaluator", "LEVELS", "RANK", "evaluator", "kleene", "value_of_bit"]
+__all__ = ["LEVELS", "Analysis", "Evaluator", "closure", "evaluator", "value_of_bit"]

@@ -60,7 +60,7 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
     an = ev.analyse(s, loss_mask)
     view = an.view
     if view is None:
-        view = an.view = _state_view(rb, rs, ev, an, ev.canon(s))
+        view = an.view = _state_view(rb, rs, ev, an)
     texts = rb.texts
     changes = []
     for i, target, new in an.changes:
@@ -121,11 +121,12 @@ def _frozen(value: Any) -> Any:
     return out
 
 
-def _state_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, cs: tuple[int, ...]) -> dict[str, Any]:
+def _state_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any) -> dict[str, Any]:
     """Verdict parts that depend only on the (canonical) state: built once per state, then shared.
 
     Verdicts are read-only: these lists and dicts are shared between verdicts of equal states.
     """
+    cs = an.state
     texts = rb.texts
     outcome = an.outcome
     reasons = []
@@ -196,6 +197,15 @@ def dumps(v: dict[str, Any]) -> str:
     parts = []
     for key, value in v.items():
         enc = value.json if isinstance(value, (_Encoded, _EncodedDict)) else _ENCODE(value)
+        parts.append(f'"{key}":{enc}')
+    return "{" + ",".join(parts) + "}"
+
+
+def dumps_compare(result: dict[str, Any]) -> str:
+    """Compact JSON of compare()'s result (each verdict through dumps()); equal to json.dumps."""
+    parts = []
+    for key, value in result.items():
+        enc = "[" + ",".join(dumps(v) for v in value) + "]" if key == "verdicts" else _ENCODE(value)
         parts.append(f'"{key}":{enc}')
     return "{" + ",".join(parts) + "}"
 

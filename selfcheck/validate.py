@@ -179,9 +179,9 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
 
 # -- citations and expressions --------------------------------------------------------------------
 
-def compile_cite(c: Checker, obj: Any, path: Path) -> dict[str, Any] | None:
-    cite = obj.get("cite") if isinstance(obj, dict) else None
-    p = path + ("cite",)
+def compile_cite(c: Checker, obj: Any, path: Path, key: str = "cite") -> dict[str, Any] | None:
+    cite = obj.get(key) if isinstance(obj, dict) else None
+    p = path + (key,)
     if cite is None:
         return None  # reported as missing by the caller's mapping()
     if not c.mapping(cite, p, ("document", "article", "source", "reliability"), ("note",)):
@@ -357,10 +357,8 @@ def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: l
         })
         if d.get("text_2018") is not None or d.get("cite_2018") is not None:
             # The 2018 中办《意见》 restates each distinction in slightly different words.
-            later = {"text": d.get("text_2018"), "cite": d.get("cite_2018")}
-            out["distinctions"][-1]["text_2018"] = c.text(d, p, "text_2018") if later["text"] else None
-            out["distinctions"][-1]["cite_2018"] = compile_cite(c, {"cite": later["cite"]}, p) \
-                if later["cite"] is not None else None
+            out["distinctions"][-1]["text_2018"] = c.text(d, p, "text_2018")
+            out["distinctions"][-1]["cite_2018"] = compile_cite(c, d, p, "cite_2018")
     advice = data.get("advice")
     out["advice"] = {}
     if advice is not None and c.mapping(advice, ("advice",), OUTCOMES):

@@ -187,3 +187,14 @@ def test_utf8_json_equals_text_json(jurisdiction, facts):
 
     v = evaluate(RB, facts, jurisdiction, AS_OF)
     assert dumps_utf8(v) == dumps(v).encode("utf-8")
+
+
+@settings(max_examples=30, deadline=None)
+@given(facts=partial)
+def test_compare_json_equals_json_dumps(facts):
+    import json
+
+    from selfcheck.explain import compare, dumps_compare
+
+    c = compare(RB, facts, AS_OF)
+    assert dumps_compare(c) == json.dumps(c, ensure_ascii=False, separators=(",", ":"))

@@ -77,7 +77,7 @@ async function init(msg) {
   api = py.runPython(`
 import json
 from selfcheck.model import RuleBase
-from selfcheck.explain import evaluate, compare, dumps, _ENCODE
+from selfcheck.explain import evaluate, compare, dumps, dumps_compare
 from selfcheck.errors import InputError
 
 with open("/tmp/rules.json", encoding="utf-8") as fh:
@@ -88,10 +88,7 @@ def _call(cmd, facts_json, jurisdiction, as_of, items_json):
         if cmd == "evaluate":
             return "1" + dumps(evaluate(RB, json.loads(facts_json), jurisdiction, as_of or None))
         if cmd == "compare":
-            c = compare(RB, json.loads(facts_json), as_of or None)
-            return "1" + "{" + ",".join(
-                f'"{k}":' + ("[" + ",".join(dumps(v) for v in c[k]) + "]" if k == "verdicts" else _ENCODE(c[k]))
-                for k in c) + "}"
+            return "1" + dumps_compare(compare(RB, json.loads(facts_json), as_of or None))
         if cmd == "batch":
             out = []
             for f, j, d in json.loads(items_json):

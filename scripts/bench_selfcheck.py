@@ -28,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,39 +148,42 @@ def main(argv: list[str] | None = None) -> int:
                                              "rt_first", "fcp", "dcl", "sent", "raw", "bare_sent", "bare_raw", "pyodide",
                                              "unpack", "import_rules")}
     profiles = Path(tempfile.mkdtemp(prefix="bench-profiles-"))
+
+    def fresh_page(p, name: str):
+        """A page in a new persistent profile (empty HTTP cache that a second load can reuse)."""
+        ctx = p.chromium.launch_persistent_context(str(profiles / name), executable_path=CHROMIUM,
+                                                   args=FLAGS, headless=True)
+        LOG.take()
+        return ctx, (ctx.pages[0] if ctx.pages else ctx.new_page())
+
+    def record_bytes(sent_key: str, raw_key: str) -> None:
+        rows = LOG.take()
+        res[sent_key].append(sum(r[1] for r in rows))
+        res[raw_key].append(sum(raw_size(root, r[0]) for r in rows))
+
     try:
         with sync_playwright() as p:
             for run in range(args.runs):
                 # -- bare page: cold then warm in its own fresh profile
-                ctx = p.chromium.launch_persistent_context(str(profiles / f"bare{run}"), executable_path=CHROMIUM,
-                                                           args=FLAGS, headless=True)
-                page = ctx.pages[0] if ctx.pages else ctx.new_page()
-                LOG.take()
+                ctx, page = fresh_page(p, f"bare{run}")
                 for key in ("bare_cold", "bare_warm"):
                     page.goto(base + "__bench/")
                     page.wait_for_function("() => window.__bareReadyAt", timeout=120_000)
                     res[key].append(page.evaluate("() => window.__bareReadyAt"))
                     if not str(page.evaluate("() => window.__bare")).startswith("3."):
                         raise SystemExit(f"bench: the bare page failed: {page.evaluate('() => window.__bare')}")
-                    rows = LOG.take()
                     if key == "bare_cold":
-                        res["bare_sent"].append(sum(r[1] for r in rows))
-                        res["bare_raw"].append(sum(raw_size(root, r[0]) for r in rows))
+                        record_bytes("bare_sent", "bare_raw")
                 ctx.close()
                 # -- the self-check page: cold then warm in a fresh profile
-                ctx = p.chromium.launch_persistent_context(str(profiles / f"sc{run}"), executable_path=CHROMIUM,
-                                                           args=FLAGS, headless=True)
-                page = ctx.pages[0] if ctx.pages else ctx.new_page()
-                LOG.take()
+                ctx, page = fresh_page(p, f"sc{run}")
                 for key in ("cold", "warm"):
                     page.goto(base + "selfcheck/")
                     page.wait_for_function("() => window.rongcuoSelfcheck && window.rongcuoSelfcheck.readyAt",
                                            timeout=120_000)
                     res[key].append(page.evaluate("() => window.rongcuoSelfcheck.readyAt"))
                     if key == "cold":
-                        rows = LOG.take()
-                        res["sent"].append(sum(r[1] for r in rows))
-                        res["raw"].append(sum(raw_size(root, r[0]) for r in rows))
+                        record_bytes("sent", "raw")
                         t = page.evaluate("() => window.rongcuoSelfcheck.timings")
                         for k in ("pyodide", "unpack", "import_rules"):
                             res[k].append(t[k])

@@ -105,11 +105,10 @@ def _paras(text: str) -> str:
 
 
 def _front_matter(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
-    m = re.match(r"\A---\n(.*?\n)---\n?(.*)\Z", text, re.S)
-    if not m:
-        return {}, text
-    return yaml.safe_load(m.group(1)) or {}, m.group(2)
+    from selfcheck.lint import split_front_matter
+
+    front, body = split_front_matter(path.read_text(encoding="utf-8"))
+    return (yaml.safe_load(front) or {}) if front else {}, body
 
 
 def _section(body: str, heading: str) -> str:

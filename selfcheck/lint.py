@@ -23,16 +23,21 @@ DECISIONS = ("exempted", "reduced", "refused")
 DISTINCTIONS = ("d1", "d2", "d3", "none", "unknown")
 
 
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(the YAML between the opening and closing ---, or None; the Markdown body after it)."""
+    m = FRONT.match(text)
+    return (m.group(1), text[m.end():]) if m else (None, text)
+
+
 def read_front_matter(path: Path) -> tuple[Any, str, int]:
     """(data, file, first line of the YAML). Raises ParseFailure with file:line problems."""
     file = _rel(path)
-    text = path.read_text(encoding="utf-8")
-    m = FRONT.match(text)
-    if not m:
+    front, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    if front is None:
         raise ParseFailure([Problem(f"{file}:1", "缺少开头的 front matter（--- 包围的 YAML）",
                                     fix="用 scripts/new_case.py 生成案例文件，或照 content/cases/ 中的现有文件补上")])
     try:
-        doc = parse(m.group(1), file)
+        doc = parse(front, file)
     except ParseFailure as exc:
         for p in exc.problems:  # shift YAML line numbers past the opening ---
             f, _, line = p.where.rpartition(":")

@@ -58,6 +58,7 @@ def on_config(config):
     _state.update(compiled=compiled, version=version, rules_bytes=len(data))
     sizes = {p.name: p.stat().st_size for p in runtime}
     _state["client"] = {
+        "runtime": build_selfcheck.runtime_dir_name() + "/",
         "wheel": f"{build_selfcheck.DIST}-{build_selfcheck.selfcheck_version()}-py3-none-any.whl",
         "rules": f"rules-{version}.json",
         "rules_version": version,
@@ -133,7 +134,7 @@ def steps(compiled: dict) -> list[dict]:
     return out
 
 
-def form_html(compiled: dict, client: dict, boot_src: str = "") -> str:
+def form_html(compiled: dict, client: dict, boot_src: str = "", script_src: str = "") -> str:
     sts = steps(compiled)
     total = len(sts) + 2  # jurisdiction step, the dimensions, review
     cfg = escape(json.dumps(client, ensure_ascii=False, separators=(",", ":")), quote=True)
@@ -189,6 +190,8 @@ def form_html(compiled: dict, client: dict, boot_src: str = "") -> str:
     h.append('<section id="rc-sc-verdict" class="rc-sc-verdict" tabindex="-1" aria-labelledby="rc-v-title" hidden>'
              "</section>")
     h.append("</div>")
+    if script_src:  # the page script, run as soon as it arrives (the same module as the site-wide one)
+        h.append(f'<script type="module" async src="{escape(script_src)}"></script>')
     return "".join(h)
 
 
@@ -218,7 +221,8 @@ def checklist_html(compiled: dict) -> str:
 def on_page_content(html, page, config, files):
     if FORM_MARK in html:
         boot = get_relative_url("assets/selfcheck/boot.js", page.url)
-        html = html.replace(FORM_MARK, form_html(_state["compiled"], _state["client"], boot), 1)
+        script = get_relative_url(SCRIPT, page.url)
+        html = html.replace(FORM_MARK, form_html(_state["compiled"], _state["client"], boot, script), 1)
     if CHECKLIST_MARK in html:
         html = html.replace(CHECKLIST_MARK, checklist_html(_state["compiled"]), 1)
     return html

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Pack the in-browser self-check: the checker wheel, the compiled rules and the Pyodide runtime.
 
-    python scripts/build_selfcheck.py --out DIR      # writes DIR/assets/selfcheck/{runtime/,*.whl,rules-*.json}
+    python scripts/build_selfcheck.py --out DIR      # writes DIR/assets/selfcheck/{pyodide-<version>/,*.whl,rules-*.json}
 
 hooks/selfcheck_page.py calls `pack()` at the end of every mkdocs build (so `mkdocs build`,
 scripts/build_site.py and the tests all get the same files); this command line is for inspection.
@@ -9,7 +9,9 @@ Nothing is downloaded: the runtime comes from node_modules/pyodide (the exact ve
 package.json / package-lock.json, installed by `npm ci`), the wheel is written here with zipfile.
 
 What is written (decision record: docs/decisions/0002-selfcheck-in-the-browser.md)
-- runtime/: only the files a module Web Worker needs to start Pyodide: pyodide.mjs (the ES module
+- pyodide-<version>/ (the runtime folder, named by the pinned version so that a server may let
+  browsers keep it for good: scripts/serve.py sends `immutable` for it, and the browser then also
+  keeps the compiled WebAssembly): only the files a module Web Worker needs to start Pyodide: pyodide.mjs (the ES module
   loader), pyodide.asm.js or .mjs (the Emscripten glue), pyodide.asm.wasm, python_stdlib.zip. Not
   pyodide-lock.json (the worker passes a lock with no packages: we load no Pyodide packages),
   not the UMD pyodide.js, the source maps, the consoles or the type definitions. Files are
@@ -65,6 +67,11 @@ def runtime_files() -> list[Path]:
         if need not in names:
             raise PackError(f"node_modules/pyodide has no {need}. Fix: `npm ci` (package-lock.json pins pyodide)")
     return out
+
+
+def runtime_dir_name() -> str:
+    """The runtime's folder under assets/selfcheck/: versioned, so its files never change under one URL."""
+    return f"pyodide-{pyodide_version()}"
 
 
 def selfcheck_version() -> str:
@@ -128,9 +135,10 @@ def compile_rules_json(rules_dir: Path | None = None) -> tuple[bytes, str, dict]
 def pack(site_dir: Path, rules_dir: Path | None = None) -> dict:
     """Write the self-check's runtime files under site_dir/assets/selfcheck/; return the manifest."""
     dest = Path(site_dir) / "assets" / "selfcheck"
-    runtime = dest / "runtime"
-    if runtime.exists():
-        shutil.rmtree(runtime)
+    for old in [*dest.glob("pyodide-*"), dest / "runtime"]:  # earlier versions (and the old unversioned name)
+        if old.is_dir():
+            shutil.rmtree(old)
+    runtime = dest / runtime_dir_name()
     runtime.mkdir(parents=True)
     files = {}
     for p in runtime_files():
@@ -146,6 +154,7 @@ def pack(site_dir: Path, rules_dir: Path | None = None) -> dict:
     rules.write_bytes(data)
     return {
         "pyodide": pyodide_version(),
+        "runtime_dir": runtime.name,
         "runtime": files,
         "wheel": wheel.name,
         "wheel_bytes": wheel.stat().st_size,

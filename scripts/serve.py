@@ -5,6 +5,13 @@ Unlike `python -m http.server`, this serves the precompressed `X.br` / `X.gz` wr
 scripts/build_site.py next to each file, with `Content-Encoding` and `Vary: Accept-Encoding`, when
 the browser accepts that encoding; the original file otherwise. Static files only, loopback only.
 
+Caching: a file whose URL names its version or content hash (the Pyodide runtime folder
+assets/selfcheck/pyodide-<version>/, rules-<hash>.json, the theme's *.<hash>.min.js/css) is sent
+with `Cache-Control: max-age=31536000, immutable`: a reload takes it from the browser's cache
+without asking, and Chromium then also reuses the WebAssembly it compiled (a revalidated file loses
+that, measured in docs/decisions/0002). Every other file is `no-cache` with an ETag, so a reload
+asks and gets a 304 when nothing changed. A static server in production needs the same headers.
+
     python scripts/serve.py [--dir site] [--host 127.0.0.1] [--port 8000]
 """
 
@@ -15,6 +22,7 @@ import email.utils
 import mimetypes
 import os
 import posixpath
+import re
 import sys
 from functools import partial
 from http import HTTPStatus
@@ -31,6 +39,9 @@ mimetypes.add_type("application/manifest+json", ".webmanifest")
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
 
+# URLs that change whenever their content does (see the module docstring)
+IMMUTABLE = re.compile(r"/pyodide-\d[^/]*/[^/]+$|/rules-[0-9a-f]{12}\.json$"
+                       r"|\.[0-9a-f]{8}\.min\.(?:js|css)$")
 WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
 
 
@@ -85,12 +96,24 @@ class Handler(SimpleHTTPRequestHandler):
         except OSError:
             return self._not_found()
         fs = os.fstat(f.fileno())
+        # A validator, so a reload that asks gets a 304 (no body) when the file has not changed.
+        etag = f'"{fs.st_size:x}-{fs.st_mtime_ns:x}{"-" + encoding if encoding else ""}"'
+        if etag in {t.strip() for t in self.headers.get("If-None-Match", "").split(",")}:
+            f.close()
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", self._cache_control())
+            if any(os.path.isfile(path + s) for _, s in ENCODINGS):
+                self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            return None
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/")
                                                    or ctype in ("application/json", "image/svg+xml") else ""))
         self.send_header("Content-Length", str(fs.st_size))
         self.send_header("Last-Modified", email.utils.formatdate(fs.st_mtime, usegmt=True))
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("ETag", etag)
+        self.send_header("Cache-Control", self._cache_control())
         if encoding:
             self.send_header("Content-Encoding", encoding)
         if path.endswith((".js", ".mjs")):
@@ -102,6 +125,11 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         return f
+
+    def _cache_control(self) -> str:
+        if IMMUTABLE.search(urlsplit(self.path).path):
+            return "max-age=31536000, immutable"
+        return "no-cache"
 
     def _not_found(self):
         page = os.path.join(self.directory, "404.html")

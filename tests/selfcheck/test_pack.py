@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import urllib.error
 import urllib.request
 import zipfile
 from html import unescape
@@ -49,8 +50,11 @@ def test_built_page_form_and_runtime(built_site, rb):
     assert steps[1:-1] == [d["id"] for d in rb.dimensions]
     for j in rb.jurisdictions():
         assert f'id="rc-j-{j}"' in html
-    # only the runtime files a module worker needs; no lock file, maps or consoles
-    runtime = built_site / "assets" / "selfcheck" / "runtime"
+    # only the runtime files a module worker needs, in a folder named by the pinned version (the server
+    # lets browsers keep it); no lock file, maps or consoles; no stale runtime folder beside it
+    assert cfg["runtime"] == f"pyodide-{build_selfcheck.pyodide_version()}/"
+    runtime = built_site / "assets" / "selfcheck" / cfg["runtime"]
+    assert [p.name for p in (built_site / "assets" / "selfcheck").iterdir() if p.is_dir()] == [runtime.name]
     names = {p.name for p in runtime.iterdir() if not p.name.endswith((".br", ".gz"))}
     assert names == set(cfg["sizes"]) == {"pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"}
     assert (runtime / "pyodide.asm.wasm.br").exists() and (runtime / "pyodide.asm.wasm.gz").exists()
@@ -61,11 +65,31 @@ def test_built_page_form_and_runtime(built_site, rb):
         assert f.question in checklist
 
 
-def test_server_sends_the_wasm_brotli(base_url):
-    req = urllib.request.Request(base_url + "assets/selfcheck/runtime/pyodide.asm.wasm",
-                                 headers={"Accept-Encoding": "br, gzip"})
-    with urllib.request.urlopen(req) as r:
-        assert r.headers["Content-Encoding"] == "br"
-        assert r.headers["Content-Type"].startswith("application/wasm")
-        body = r.read()
+def _get(url: str, **headers: str):
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:  # 304 arrives as an HTTPError
+        return e.code, e.headers, e.read()
+
+
+def test_server_sends_the_wasm_brotli_and_lets_browsers_keep_it(base_url):
+    wasm = base_url + f"assets/selfcheck/pyodide-{build_selfcheck.pyodide_version()}/pyodide.asm.wasm"
+    status, headers, body = _get(wasm, **{"Accept-Encoding": "br, gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "br"
+    assert headers["Content-Type"].startswith("application/wasm")
     assert len(body) < 4_000_000
+    # versioned URL: kept without asking (a revalidated wasm loses Chromium's compiled-code cache)
+    assert headers["Cache-Control"] == "max-age=31536000, immutable"
+
+
+def test_server_revalidates_everything_else(base_url):
+    for path in ("selfcheck/", "assets/selfcheck/worker.mjs"):
+        status, headers, body = _get(base_url + path, **{"Accept-Encoding": "br"})
+        assert status == 200 and headers["Cache-Control"] == "no-cache" and body
+        etag = headers["ETag"]
+        status, headers, body = _get(base_url + path, **{"Accept-Encoding": "br", "If-None-Match": etag})
+        assert (status, body, headers["ETag"]) == (304, b"", etag)
+        # another encoding is another representation: no 304 for the brotli validator
+        status, headers, body = _get(base_url + path, **{"Accept-Encoding": "gzip", "If-None-Match": etag})
+        assert status == 200 and headers["ETag"] != etag and body

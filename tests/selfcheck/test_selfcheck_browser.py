@@ -272,3 +272,26 @@ def test_first_question_usable_before_the_checker_is_ready(context, base_url):
     assert page.is_visible("#rc-q-jurisdiction")
     state = page.evaluate("() => window.rongcuoSelfcheck ? window.rongcuoSelfcheck.state : 'no script yet'")
     assert state != "ready"
+
+
+def test_steps_work_before_the_theme_bundle_and_domcontentloaded(context, base_url):
+    """The page script runs as soon as it arrives (async module after the form): with the theme's
+    bundle held back, the page is still loading, yet 下一步 already moves to the next step."""
+    page = context.new_page()
+    held = []
+    page.route("**/assets/javascripts/bundle.*.min.js", lambda route: held.append(route))
+    page.goto(base_url + PAGE, wait_until="commit")
+    try:
+        page.wait_for_function("() => window.rongcuoSelfcheck && window.rongcuoSelfcheck.formReadyAt")
+        assert page.evaluate("() => [document.readyState, typeof window.document$]") == ["loading", "undefined"]
+        page.click("label[for='rc-j-jiangsu']")
+        page.click("#rc-sc-next")
+        assert page.is_visible("#rc-q-improper_benefit") and not page.is_visible("#rc-q-jurisdiction")
+        assert "第 2 步" in page.inner_text("#rc-sc-steptext")
+    finally:
+        for route in held:
+            route.continue_()
+    page.wait_for_function("() => document.readyState === 'complete'")
+    # once the bundle has run, the subscription to document$ does not initialise the form twice
+    page.click("#rc-sc-prev")
+    assert page.is_checked("#rc-j-jiangsu") and "第 1 步" in page.inner_text("#rc-sc-steptext")

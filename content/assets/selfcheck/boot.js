@@ -13,7 +13,7 @@
     var queue = [];
     w.onmessage = function (e) { queue.push(e.data); };
     w.onerror = function (e) { queue.push({ type: "failed", message: e.message || "worker error" }); };
-    w.postMessage({ type: "init", wheel: cfg.wheel, rules: cfg.rules, sizes: cfg.sizes, lock_info: cfg.lock_info });
+    w.postMessage(Object.assign({ type: "init" }, cfg));
     window.__rcSelfcheckBoot = { worker: w, queue: queue, started: performance.now() };
   } catch (err) { /* selfcheck.js starts the worker itself and reports any failure */ }
 })();

@@ -1,6 +1,8 @@
 // rongcuo anonymous self-check: the page side. Loaded on every page as a module (hooks/selfcheck_page.py)
-// and active only where the form (#rc-selfcheck, generated at build time) is present. It subscribes to
-// the theme's document$ so it also starts after instant navigation. One Pyodide worker per tab is
+// and active only where the form (#rc-selfcheck, generated at build time) is present. The form page also
+// loads it as an async module right after the form, so the steps work before the theme's bundle and the
+// rest of the page are done (the same URL is one module: it runs once). It subscribes to the theme's
+// document$ so it also starts after instant navigation. One Pyodide worker per tab is
 // started the first time the form is seen and kept across navigations. Nothing is stored anywhere:
 // answers live in the form only; no cookie, no Web Storage, no IndexedDB, no request except this
 // origin's runtime files. All wording about facts and outcomes comes from the verdict JSON (the rule
@@ -98,7 +100,7 @@ function startWorker(cfg) {
   w.onmessage = (ev) => handle(ev.data);
   w.onerror = (ev) => { ev.preventDefault && ev.preventDefault(); fail(ev.message || "worker error"); };
   if (boot) boot.queue.splice(0).forEach(handle);
-  else w.postMessage({ type: "init", wheel: cfg.wheel, rules: cfg.rules, sizes: cfg.sizes, lock_info: cfg.lock_info });
+  else w.postMessage(Object.assign({ type: "init" }, cfg));
   setTimeout(() => { if (W.state === "loading") { W.slow = true; notify(); } }, LOAD_WARN_MS);
 }
 
@@ -130,6 +132,7 @@ window.rongcuoSelfcheck = {
   get state() { return W.state; },
   get rulesVersion() { return W.version; },
   get readyAt() { return W.readyAt; },     // performance.now() when the checker became ready
+  get formReadyAt() { return W.formReadyAt; },  // performance.now() when the form's steps became live
   get timings() { return W.timings; },     // worker stage timings (ms)
   whenReady,
   call: async (cmd, args) => { const r = await call(cmd, args); return { json: r.json, ms: r.ms }; },
@@ -427,6 +430,7 @@ function init(root) {
   }
 
   show(0, false);
+  W.formReadyAt = performance.now();
 }
 
 function boot() {
@@ -434,6 +438,12 @@ function boot() {
   if (root) init(root);
 }
 
-if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(boot);
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
-else boot();
+function subscribe() {
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(boot);
+}
+
+// Run as an async module placed after the form, the form is complete even while the page is still
+// being parsed (#rc-sc-verdict is its last element); the theme's document$ exists only after its bundle.
+if (document.getElementById("rc-sc-verdict")) boot();
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => { subscribe(); boot(); });
+else { subscribe(); boot(); }

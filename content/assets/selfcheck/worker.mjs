@@ -2,15 +2,14 @@
 // the checker wheel (no micropip, no network beyond this origin), builds the rule base from the
 // compiled rules JSON and answers evaluate/compare requests with selfcheck.explain.dumps() strings.
 // Protocol (postMessage):
-//   page -> worker  {type: "init", wheel, rules, sizes: {file: bytes}, lock_info}   (URLs relative to this file;
-//                   lock_info is the `info` of the runtime's pyodide-lock.json, written by the build)
+//   page -> worker  {type: "init", runtime, wheel, rules, sizes: {file: bytes}, lock_info, ...}  (URLs relative
+//                   to this file; runtime is the versioned folder of the Pyodide files, e.g. "pyodide-0.29.5/",
+//                   which the server may let browsers cache for good; lock_info is the `info` of the runtime's
+//                   pyodide-lock.json; both written into the page by the build)
 //   worker -> page  {type: "progress", stage, loaded, total}  {type: "ready", rules_version, python}
 //                   {type: "failed", message}
 //   page -> worker  {type: "call", id, cmd: "evaluate"|"compare"|"batch", facts, jurisdiction, as_of, items}
 //   worker -> page  {type: "result", id, ok: true, json, ms} | {type: "result", id, ok: false, error}
-import { loadPyodide } from "./runtime/pyodide.mjs";
-
-const RUNTIME = new URL("./runtime/", import.meta.url).href;
 let py = null;
 let api = null;
 let sizes = {};
@@ -31,19 +30,19 @@ globalThis.fetch = async (input, init) => {
   const url = String(typeof Request !== "undefined" && input instanceof Request ? input.url : input);
   const name = url.split("/").pop().split("?")[0];
   if (!(name in sizes) || !resp.body) return resp;
-  const reader = resp.body.getReader();
-  const stream = new ReadableStream({
-    async pull(controller) {
+  // Count a clone's bytes and hand Pyodide the response itself: a Response built here from a stream
+  // would have no URL or cache entry, and the browser then never caches the compiled WebAssembly.
+  const reader = resp.clone().body.getReader();
+  (async () => {
+    for (;;) {
       const { done, value } = await reader.read();
-      if (done) { controller.close(); return; }
+      if (done) return;
       loaded += value.byteLength;
       const now = performance.now();
       if (now - lastReport > 100) { lastReport = now; progress(); }
-      controller.enqueue(value);
-    },
-    cancel(reason) { return reader.cancel(reason); },
-  });
-  return new Response(stream, { status: resp.status, statusText: resp.statusText, headers: resp.headers });
+    }
+  })().catch(() => {});
+  return resp;
 };
 
 async function fetchBytes(url) {
@@ -58,12 +57,14 @@ async function init(msg) {
   progress(true);
   const wheelP = fetchBytes(new URL(msg.wheel, import.meta.url).href);
   const rulesP = fetchBytes(new URL(msg.rules, import.meta.url).href);
+  const runtime = new URL(msg.runtime, import.meta.url).href;
+  const { loadPyodide } = await import(runtime + "pyodide.mjs");
   py = await loadPyodide({
-    indexURL: RUNTIME,
+    indexURL: runtime,
     // We load no Pyodide package: an empty lock saves fetching pyodide-lock.json, and with no
     // package listed nothing can be fetched from the CDN that Pyodide would otherwise use.
     lockFileContents: JSON.stringify({ info: msg.lock_info, packages: {} }),
-    packageBaseUrl: RUNTIME,
+    packageBaseUrl: runtime,
     fullStdLib: false,
     stdout: () => {},
     stderr: () => {},

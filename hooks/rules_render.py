@@ -137,7 +137,7 @@ def cite_md(cite: dict | None) -> str:
     url = src.get("url")
     where = f"[{title}]({url})" if url else title
     rel = RELIABILITY.get(cite.get("reliability"), esc(cite.get("reliability")))
-    out = f"《{doc}》" if doc and not doc.startswith("《") and not doc.startswith("陈朋") else doc
+    out = f"《{doc}》" if doc and "《" not in doc and not doc.startswith("陈朋") else doc  # already titled: as is
     out += f" {art}" if art else ""
     out += f"；读自：{where}" if where else ""
     out += f"；来源性质：{rel}" if rel else ""
@@ -237,6 +237,12 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
                 f"- **出处**：{cite_md(d.get('cite'))}",
                 "",
             ]
+            if d.get("text_2018"):  # the 2018 wording of the same distinction (中办发〔2018〕29号)
+                cites.append(d.get("cite_2018"))
+                lines += [
+                    f"2018年中央文件的表述：“{esc(d['text_2018'])}”（{cite_md(d.get('cite_2018'))}）",
+                    "",
+                ]
     advice = rs.get("advice") or {}
     if advice:
         outs = (compiled.get("texts") or {}).get("outcomes") or {}

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import yaml
@@ -35,6 +36,10 @@ def test_every_rule_item_is_on_its_page(built_site: Path, compiled_rules: dict):
         missing = [i for i in ids if f'id="{i}"' not in html or f"<code>{i}</code>" not in html]
         assert not missing, f"rules/{rs['id']}: items missing from the page: {missing}"
         assert rs["last_reviewed"][:4] in html
+        # a distinction's earlier (2018) wording is shown with its own citation
+        for d in rs.get("distinctions", []):
+            if d.get("text_2018"):
+                assert escape(d["text_2018"], quote=False) in html and escape(d["cite_2018"]["document"]) in html
 
 
 def test_comparison_table_lists_every_jurisdiction(built_site: Path, compiled_rules: dict):

@@ -38,10 +38,8 @@ import posixpath
 import sys
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import add_generated, log, problem  # noqa: E402
+from _paths import add_generated, error, log, problem  # noqa: E402
 
 EXPECTED = {"exempted": "eligible", "reduced": "mitigable", "refused": "not_eligible"}
 DECISION_LABEL = {"exempted": "免责", "reduced": "减责", "refused": "不予容错"}
@@ -75,7 +73,7 @@ def _rulebase(config):
         from selfcheck.load import compile_rules_with_problems
         from selfcheck.model import RuleBase
     except ImportError as exc:
-        raise PluginError(f"cannot import the checker (selfcheck): {exc}. Fix: run `make setup`") from exc
+        raise error("hooks/cases.py", f"无法导入自查工具（selfcheck）：{exc}", "运行 `make setup`") from exc
     compiled, problems = compile_rules_with_problems(_rules_dir(config))
     if problems:  # hooks/rules_pages.py reports them with file:line
         return None
@@ -134,14 +132,13 @@ def _load_cases(config, rb) -> list[dict]:
         for p in problems:
             _, sep, line = p.where.rpartition(":")
             loc = f"{where}:{line}" if sep and line.isdigit() else where
-            problem(loc, p.what.rstrip("。") + (f"（允许：{p.allowed}）" if p.allowed else ""),
-                    p.fix or "see scripts/new_case.py --help")
+            problem(loc, p.what, p.fix or "参见 `python scripts/new_case.py --help`", allowed=p.allowed)
         if all_problems:  # the rest are reported by hooks/checks.py
             continue
         if data.get("kind") != "real":
             problem(f"{where}:{(doc.line(('kind',)) or 1) + 1}",
-                    "the case library holds only real published cases (kind: real)",
-                    "move invented teaching scenarios to content/training/ and label them 虚构")
+                    "案例库只收录公开发布的真实案例（kind: real）",
+                    "把虚构的教学情景移到 content/training/，并标明“虚构”")
             continue
         try:
             facts = data.get("facts") or {}
@@ -154,23 +151,22 @@ def _load_cases(config, rb) -> list[dict]:
                 v["_status"] = status_of(EXPECTED[data["decision"]["outcome"]], v)
                 verdicts[j] = v
         except Exception as exc:  # the checker refused the facts: lint should have caught it
-            problem(f"{where}:1", f"the checker cannot evaluate this case's facts ({exc})",
-                    "correct `facts` (see rules/facts.yaml)")
+            problem(f"{where}:1", f"自查工具无法推演这个案例的事实（{exc}）",
+                    "改正 `facts`（见 rules/facts.yaml）")
             continue
         reasons = data.get("disagreement") or {}
         for j, v in verdicts.items():
             if v["_status"] == "disagree" and j not in reasons:
                 expected = EXPECTED[data["decision"]["outcome"]]
                 problem(f"{where}:{(doc.line(('facts',)) or 1) + 1}",
-                        f"the checker says '{v['outcome']}' under the {v['jurisdiction_short']} rules "
-                        f"({v['ruleset']}, as of {v['as_of']}) but "
-                        f"the published decision is '{data['decision']['outcome']}' (= {expected}) and no reason "
-                        "is written",
-                        f"add to the front matter `disagreement: {{{j}: {{kind: missing_rule|ambiguous_fact|"
-                        "unexplained, reason: <why, in Chinese>}}` — or correct the facts if they misstate the source")
+                        f"按{v['jurisdiction_short']}规则（{v['ruleset']}，依据日期 {v['as_of']}）自查工具的结论是 "
+                        f"'{v['outcome']}'，而公开的决定是 '{data['decision']['outcome']}'（对应 {expected}），"
+                        "两者不一致，却没有写明原因",
+                        f"在 front matter 中加上 `disagreement: {{{j}: {{kind: missing_rule|ambiguous_fact|"
+                        "unexplained, reason: <用中文写明原因>}}`；如果是事实与来源不符，就改正 facts")
             elif v["_status"] != "disagree" and j in reasons:
-                log.info(f"{where}: the disagreement reason for {j} is no longer needed "
-                         f"(the checker now says {v['outcome']}); it is not shown")
+                log.info(f"{where}: {j} 的不一致原因已经用不上了（自查工具现在的结论是 {v['outcome']}），"
+                         "页面上不再显示。")
         cases.append({"uri": uri, "stem": path.stem, "where": where, "data": data, "verdicts": verdicts,
                       "reasons": reasons})
     return cases
@@ -469,8 +465,8 @@ def on_files(files, config):
     _state["cases"] = {c["uri"]: c for c in cases}
     for asset in (SCRIPT, STYLE):
         if not (Path(config.docs_dir) / asset).exists():
-            problem(f"{Path(config.docs_dir).name}/{asset}", "a file of the case index is missing",
-                    f"restore content/{asset}")
+            problem(f"{Path(config.docs_dir).name}/{asset}", "案例索引需要的文件不见了",
+                    f"恢复 content/{asset}")
 
     use_dir = config.use_directory_urls
 
@@ -494,7 +490,7 @@ def on_files(files, config):
         "cases/index.md": index_page(rb, cases, url_of_from("cases/index.md")),
         "cases/agreement.md": agreement_page(rb, cases, url_of_from("cases/agreement.md")),
     }
-    return add_generated(files, config, pages, "the case files by hooks/cases.py", "")
+    return add_generated(files, config, pages, "案例文件（hooks/cases.py）", "")
 
 
 def on_page_markdown(markdown, page, config, files):

@@ -25,7 +25,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import problem  # noqa: E402
+from _paths import message, problem  # noqa: E402
 
 SOURCES_HEADING = re.compile(r"^#{2,4}\s*(参考来源|来源|资料来源|参考资料|出处与来源|依据与来源)\s*$", re.M)
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -44,10 +44,10 @@ def _require_jieba() -> None:
 
         jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict …" lines in the build output
     except ImportError as exc:  # the theme would fall back silently: refuse instead
-        raise PluginError(
-            "jieba is not installed, so the search index would not be segmented into Chinese "
-            "words. Fix: run `make setup` (installs requirements/site.txt into .venv)"
-        ) from exc
+        raise PluginError(message(
+            "hooks/checks.py", "没有安装 jieba，搜索索引将无法按中文词语切分",
+            "运行 `make setup`（把 requirements/site.txt 安装到 .venv）"
+        )) from exc
 
 
 def on_startup(command, dirty):
@@ -110,8 +110,8 @@ def on_page_read_source(page, config):
     meta: dict = {}
     if fm is not None:
         if body_start == -1:
-            problem(f"{where}:1", "front matter opened with '---' is never closed",
-                    "add a line '---' after the last front matter key")
+            problem(f"{where}:1", "front matter 以 '---' 开头，但没有结束的 '---'",
+                    "在 front matter 最后一个键之后加一行 '---'")
             return None
         try:
             loaded = yaml.load(fm, Loader=_Loader)
@@ -122,12 +122,12 @@ def on_page_read_source(page, config):
             mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
             line = (mark.line + 2) if mark is not None else 1
             msg = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            problem(f"{where}:{line}", f"front matter is not valid YAML ({msg})",
-                    "correct the YAML between the two '---' lines (quote values containing ':' or '#')")
+            problem(f"{where}:{line}", f"front matter 不是有效的 YAML（{msg}）",
+                    "改正两行 '---' 之间的 YAML（含有 ':' 或 '#' 的值要加引号）")
             return None
         if loaded is not None and not isinstance(loaded, dict):
-            problem(f"{where}:2", "front matter must be a mapping of `key: value` lines",
-                    "write front matter as `key: value` lines")
+            problem(f"{where}:2", "front matter 必须由 `键: 值` 形式的行组成",
+                    "把 front matter 写成一行一个 `键: 值`")
             return None
         meta = loaded or {}
         if isinstance(node, yaml.MappingNode):
@@ -136,14 +136,14 @@ def on_page_read_source(page, config):
     if f.src_uri.startswith("cases/") and f.src_uri != "cases/index.md":
         src = meta.get("source")
         if not (isinstance(src, dict) and src.get("title") and src.get("url")):
-            problem(f"{where}:1", "case has no citation (front matter `source` with `title` and `url`)",
-                    "add `source: {publisher: …, title: …, date: …, url: https://…}` naming where the "
-                    "published case was read")
+            problem(f"{where}:1", "案例没有注明出处（front matter 缺少带 `title` 和 `url` 的 `source`）",
+                    "加上 `source: {publisher: …, title: …, date: …, url: https://…}`，"
+                    "写明在哪里读到这个公开案例")
     elif not meta.get("no_sources") and not meta.get("sources") and f.src_uri not in ("404.md",):
         if not SOURCES_HEADING.search(text):
-            problem(f"{where}", "page cites no sources (no '## 参考来源' section)",
-                    "end the page with a '## 参考来源' section listing the documents it relies on, "
-                    "or set `no_sources: <why>` in its front matter")
+            problem(f"{where}", "页面没有注明来源（缺少 '## 参考来源' 一节）",
+                    "在页面末尾加 '## 参考来源' 一节，列出所依据的文件；"
+                    "或在 front matter 中写 `no_sources: <原因>`")
     return None
 
 
@@ -155,26 +155,26 @@ def _check_case_facts(where: str, node: yaml.MappingNode, meta: dict) -> None:
         if key.value != "facts":
             continue
         if not isinstance(value, yaml.MappingNode):
-            problem(f"{where}:{key.start_mark.line + 2}", "`facts` must be a mapping fact_id: value",
-                    "write one `fact_id: value_id` line per fact (see rules/facts.yaml)")
+            problem(f"{where}:{key.start_mark.line + 2}", "`facts` 必须是 `事实id: 取值` 的映射",
+                    "每个事实写一行 `fact_id: value_id`（见 rules/facts.yaml）")
             return
         for k, v in value.value:
             line = k.start_mark.line + 2
             if k.value not in facts_vocab:
-                problem(f"{where}:{line}", f"unknown fact id '{k.value}'",
-                        f"use one of: {', '.join(sorted(facts_vocab))} (rules/facts.yaml)")
+                problem(f"{where}:{line}", f"未知的事实 id '{k.value}'",
+                        f"改用其中之一：{', '.join(sorted(facts_vocab))}（见 rules/facts.yaml）")
                 continue
             if facts_vocab[k.value] is None:  # a quantity
                 if not (isinstance(v, yaml.ScalarNode) and re.fullmatch(r"\d+(\.\d+)?", v.value)):
                     problem(f"{where}:{v.start_mark.line + 2}",
-                            f"'{k.value}' must be a number (0 or more)",
-                            "write a plain number, e.g. `economic_loss_wan: 120`, or leave it out if unknown")
+                            f"'{k.value}' 必须是数字（0 或更大）",
+                            "只写数字，例如 `economic_loss_wan: 120`；不清楚就删去这一行")
                 continue
             allowed = facts_vocab[k.value] | {"unknown"}
             if isinstance(v, yaml.ScalarNode) and v.value not in allowed:
                 problem(f"{where}:{v.start_mark.line + 2}",
-                        f"unknown value '{v.value}' for fact '{k.value}'",
-                        f"use one of: {', '.join(sorted(allowed))}")
+                        f"事实 '{k.value}' 的取值 '{v.value}' 无效",
+                        f"改用其中之一：{', '.join(sorted(allowed))}")
 
 
 def _check_body(where: str, f, text: str, body_start: int, config) -> None:
@@ -191,9 +191,9 @@ def _check_body(where: str, f, text: str, body_start: int, config) -> None:
             if not in_fence:
                 in_fence, fence_char = True, m.group(1)
                 if re.match(r"^\s*(```|~~~)\s*\{?\s*\.?mermaid", line):
-                    problem(f"{where}:{lineno}", "a ```mermaid diagram would load mermaid from a CDN",
-                            "describe the procedure in rules/procedure.yaml and embed it with "
-                            "`<!-- rongcuo:procedure ID -->`, or use a self-made SVG under content/assets/")
+                    problem(f"{where}:{lineno}", "```mermaid 图会从外部 CDN 加载 mermaid",
+                            "把流程写进 rules/procedure.yaml，再用 `<!-- rongcuo:procedure ID -->` 嵌入；"
+                            "或使用放在 content/assets/ 下的自制 SVG")
             elif m.group(1) == fence_char:
                 in_fence = False
             continue
@@ -212,8 +212,8 @@ def _check_body(where: str, f, text: str, body_start: int, config) -> None:
         for target, is_resource, tag in targets:
             if EXTERNAL.match(target):
                 if is_resource:
-                    problem(f"{where}:{lineno}", f"<{tag}> loads '{target}' from another origin",
-                            "copy the file into content/assets/ and link it relatively")
+                    problem(f"{where}:{lineno}", f"<{tag}> 从外部网站加载 '{target}'",
+                            "把文件复制到 content/assets/，用相对路径引用")
                 continue
             if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):  # mailto:, tel:, data:
                 continue
@@ -223,16 +223,15 @@ def _check_body(where: str, f, text: str, body_start: int, config) -> None:
             if not path:
                 continue
             if path.startswith("/"):
-                problem(f"{where}:{lineno}", f"absolute link '{target}' breaks when the site is "
-                        "opened from a sub-folder or from disk", "use a path relative to this page, "
-                        "e.g. '../rules/index.md'")
+                problem(f"{where}:{lineno}", f"绝对路径链接 '{target}' 在网站放在子目录或直接从磁盘打开时会失效",
+                        "改用相对于本页的路径，例如 '../rules/index.md'")
                 continue
             resolved = posixpath.normpath(posixpath.join(src_dir, path))
             candidates = [resolved]
             if path.endswith("/") or not posixpath.splitext(resolved)[1]:
                 candidates += [posixpath.join(resolved, "index.md"), resolved + ".md"]
             if not any(c in files for c in candidates):
-                problem(f"{where}:{lineno}", f"link '{target}' points to no page or file of the site",
+                problem(f"{where}:{lineno}", f"链接 '{target}' 指向的页面或文件在网站中不存在",
                         _suggest(resolved, src_dir, files))
 
 
@@ -245,9 +244,9 @@ def _suggest(resolved: str, src_dir: str, files: set[str]) -> str:
     same_name = [f for f in pages if posixpath.basename(f) == base]
     close = same_name or difflib.get_close_matches(resolved, pages, n=1, cutoff=0.85)
     if close:
-        return (f"did you mean '{posixpath.relpath(close[0], src_dir or '.')}'? Paths are relative to "
-                "this file; or create the page")
-    return "write the path relative to this file (e.g. '../rules/index.md'), or create the page"
+        return (f"是否想链接 '{posixpath.relpath(close[0], src_dir or '.')}'？路径相对于本文件；"
+                "或者新建这个页面")
+    return "写相对于本文件的路径（例如 '../rules/index.md'），或者新建这个页面"
 
 
 def on_nav(nav, config, files):

@@ -20,9 +20,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import sys
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _paths import error  # noqa: E402
 
 PLACEHOLDER = "__RONGCUO_CSP__"
 HASHES = "'__RONGCUO_SCRIPT_HASHES__'"
@@ -62,13 +64,12 @@ def _policy(extra: dict | None, where: str) -> str:
     policy = {k: list(v) for k, v in BASE_POLICY.items()}
     for directive, sources in (extra or {}).items():
         if directive not in policy or not isinstance(sources, list):
-            raise PluginError(f"{where}: front matter `csp` has an unknown directive '{directive}'. "
-                              f"Fix: use one of {', '.join(policy)} with a list of sources")
+            raise error(where, f"front matter `csp` 中的指令 '{directive}' 未知，或它的值不是列表",
+                        f"改用其中之一：{', '.join(policy)}，值写成来源列表")
         for s in sources:
             if s not in ALLOWED_EXTRA:
-                raise PluginError(f"{where}: front matter `csp` source {s!r} is not allowed (the "
-                                  f"site must stay on its own origin). Fix: use one of "
-                                  f"{', '.join(sorted(ALLOWED_EXTRA))}")
+                raise error(where, f"front matter `csp` 中的来源 {s!r} 不允许使用（网站只能加载本站的资源）",
+                            f"改用其中之一：{', '.join(sorted(ALLOWED_EXTRA))}")
             if s not in policy[directive]:
                 policy[directive].append(s)
     return "; ".join(f"{k} {' '.join(v)}" for k, v in policy.items())
@@ -88,8 +89,8 @@ def _collect(html: str) -> None:
 
 def _fill(html: str, extra: dict | None, where: str) -> str:
     if PLACEHOLDER not in html:
-        raise PluginError(f"{where}: no Content-Security-Policy placeholder in the page. Fix: keep "
-                          "theme.custom_dir: overrides (overrides/main.html adds it)")
+        raise error(where, "页面中没有 Content-Security-Policy 占位符",
+                    "在 mkdocs.yml 中保留 theme.custom_dir: overrides（占位符由 overrides/main.html 加入）")
     _collect(html)
     return html.replace(PLACEHOLDER, _policy(extra, where), 1)
 

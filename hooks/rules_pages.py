@@ -23,11 +23,9 @@ import re
 import sys
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rules_render  # noqa: E402
-from _paths import STATE, add_generated, log, problem  # noqa: E402
+from _paths import STATE, add_generated, error, log, problem  # noqa: E402
 
 VERSION_MARK = re.compile(r"^[ \t]*<!--\s*rules-version\s*-->[ \t]*$", re.M)
 EMBED = re.compile(r"^[ \t]*<!--\s*(?:rongcuo:procedure|procedure-diagram:)\s*([a-z][a-z0-9_-]*)\s*-->[ \t]*$", re.M)
@@ -48,12 +46,12 @@ def _compile(config) -> dict:
     try:
         from selfcheck.load import compile_rules_with_problems
     except ImportError as exc:
-        raise PluginError(f"cannot import the checker's loader (selfcheck.load): {exc}. "
-                          "Fix: run `make setup` (pip install -e .)") from exc
+        raise error("hooks/rules_pages.py", f"无法导入自查工具的规则加载模块（selfcheck.load）：{exc}",
+                    "运行 `make setup`（pip install -e .）") from exc
     compiled, problems = compile_rules_with_problems(rules_dir(config))
-    for p in problems:
-        where, _, rest = str(p).partition(": ")
-        problem(where, rest.rstrip("。"), "see docs/rules-format.md, or run `python -m selfcheck lint`")
+    for p in problems:  # the checker's own Problem: its where, what, allowed values and fix
+        problem(p.where, p.what, p.fix or "规则文件格式见 docs/rules-format.md，也可以运行 `python -m selfcheck lint` 检查",
+                allowed=p.allowed)
     return compiled
 
 
@@ -69,7 +67,7 @@ def on_files(files, config):
         pages["rules/procedures.md"] = rules_render.procedures_page(compiled)
     for rs in rules_render.ordered_sets(compiled):
         pages[f"rules/{rs['id']}.md"] = rules_render.ruleset_page(rs, compiled)
-    add_generated(files, config, pages, "rules/*.yaml", " and edit the rule files instead")
+    add_generated(files, config, pages, "规则文件（rules/*.yaml）", "，改为修改规则文件")
     log.debug(f"generated {len(pages)} pages from {rules_dir(config)}")
     return files
 
@@ -81,8 +79,8 @@ def on_page_markdown(markdown, page, config, files):
         key = m.group(1)
         if key not in procs:
             line = markdown[: m.start()].count("\n") + 1
-            problem(f"content/{page.file.src_uri}:~{line}", f"unknown procedure '{key}'",
-                    f"use one of: {', '.join(procs) or '(none: rules/procedure.yaml is empty)'}")
+            problem(f"content/{page.file.src_uri}:~{line}", f"未知的流程 '{key}'",
+                    f"改用其中之一：{', '.join(procs) or '（没有可用的流程：rules/procedure.yaml 是空的）'}")
             return ""
         return rules_render.procedure_block(key, procs[key], collapsed=True)
 

@@ -27,12 +27,14 @@ from html import escape
 from pathlib import Path
 
 from mkdocs.config.config_options import ExtraScriptValue
-from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_selfcheck  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _paths import error  # noqa: E402
 
 FORM_MARK = '<div id="rc-selfcheck-form"></div>'
 CHECKLIST_MARK = '<div id="rc-selfcheck-checklist"></div>'
@@ -52,9 +54,12 @@ def on_config(config):
         runtime = build_selfcheck.runtime_files()
         lock = json.loads((build_selfcheck.PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
     except build_selfcheck.PackError as exc:
-        raise PluginError(f"self-check: {exc}") from exc
+        raise error("自查工具", f"无法准备运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
     except Exception as exc:  # a rule-file problem: hooks/rules_pages.py lists it with file:line
-        raise PluginError(f"self-check: cannot compile rules/ ({exc}). Fix: `python -m selfcheck lint`") from exc
+        n = len(getattr(exc, "problems", None) or [])
+        what = (f"规则文件中有 {n} 个问题（已在上方逐条列出），自查工具无法编译" if n
+                else f"自查工具无法编译规则文件（{exc}）")
+        raise error("rules/", what, "按列出的文件和行号改正，或运行 `python -m selfcheck lint` 查看") from exc
     _state.update(compiled=compiled, version=version, rules_bytes=len(data))
     sizes = {p.name: p.stat().st_size for p in runtime}
     _state["client"] = {
@@ -128,7 +133,8 @@ def steps(compiled: dict) -> list[dict]:
     dims = {d["id"] for d in compiled["dimensions"]}
     stray = [f["id"] for f in compiled["facts"] if f["dimension"] not in dims]
     if stray:
-        raise PluginError(f"rules/facts.yaml: facts {stray} have a dimension that is not listed under dimensions")
+        raise error("rules/facts.yaml", f"事实 {', '.join(stray)} 所属的维度没有列在 dimensions 中",
+                    "在 dimensions 中加上这个维度，或改正这些事实的 dimension")
     if compiled["quantities"] and "后果程度" not in dims:
         out[-1]["quantities"] = compiled["quantities"]
     return out
@@ -232,6 +238,6 @@ def on_post_build(config):
     try:
         manifest = build_selfcheck.pack(Path(config.site_dir), _rules_dir(config))
     except build_selfcheck.PackError as exc:
-        raise PluginError(f"self-check: {exc}") from exc
+        raise error("自查工具", f"无法打包运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
     if manifest["rules_version"] != _state["version"]:
-        raise PluginError("self-check: rules/ changed during the build; build again")
+        raise error("rules/", "构建过程中规则文件被修改了", "重新构建")

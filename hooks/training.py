@@ -45,13 +45,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import procedure_svg  # noqa: E402
-from _paths import STATE, log, problem  # noqa: E402
+from _paths import STATE, error, log, message, problem  # noqa: E402
 
 CARDS_FILE = "training/cards.yaml"
 CSS = "assets/training/training.css"
@@ -125,12 +124,12 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
     where = f"content/{CARDS_FILE}"
     problems: list[tuple[str, str, str]] = []
     if not path.exists():
-        return [], [(where, "the card file is missing", "restore content/training/cards.yaml")]
+        return [], [(where, "卡片文件不见了", "恢复 content/training/cards.yaml")]
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return [], [(f"{where}:{mark.line + 1 if mark else 1}", f"not valid YAML ({exc})", "correct the YAML")]
+        return [], [(f"{where}:{mark.line + 1 if mark else 1}", f"不是有效的 YAML（{exc}）", "改正 YAML 格式")]
     lines = path.read_text(encoding="utf-8").splitlines()
 
     def line_of(cid: str) -> str:
@@ -145,48 +144,48 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
         cid = str(raw.get("id", ""))
         at = line_of(cid)
         if not re.match(r"^[a-z0-9][a-z0-9-]*$", cid) or cid in seen:
-            problems.append((at, f"card id {cid!r} is missing, not lower-case-with-dashes, or repeated",
-                             "give every card a unique id such as f20-short-name"))
+            problems.append((at, f"卡片 id {cid!r} 缺失、重复，或不是小写字母、数字加连字符",
+                             "给每张卡片一个不重复的 id，例如 f20-short-name"))
             continue
         seen.add(cid)
         allowed = {"id", "kind", "title", "story", "facts", "case", "focus", "ask", "jurisdiction", "as_of"}
         for k in raw:
             if k not in allowed:
-                problems.append((at, f"card {cid}: unknown key {k!r}", f"use only {', '.join(sorted(allowed))}"))
+                problems.append((at, f"卡片 {cid}：未知的键 {k!r}", f"只能使用 {', '.join(sorted(allowed))}"))
         card = {"id": cid, "kind": raw.get("kind"), "focus": cjk_join(str(raw.get("focus") or "")),
                 "ask": cjk_join(str(raw.get("ask") or "")), "jurisdiction": raw.get("jurisdiction") or "national",
                 "as_of": str(raw["as_of"]) if raw.get("as_of") else None, "where": at}
         if card["kind"] == "fictional":
             if raw.get("case"):
-                problems.append((at, f"card {cid}: an invented card cannot name a case", "remove `case` or use kind: real"))
+                problems.append((at, f"卡片 {cid}：虚构卡片不能关联案例", "删去 `case`，或改为 kind: real"))
             if not raw.get("title") or not raw.get("story"):
-                problems.append((at, f"card {cid}: an invented card needs `title` and `story`", "write both"))
+                problems.append((at, f"卡片 {cid}：虚构卡片需要 `title` 和 `story`", "两项都要写"))
                 continue
             card.update(title=str(raw["title"]), story=cjk_join(str(raw["story"])), facts=dict(raw.get("facts") or {}),
                         case=None)
         elif card["kind"] == "real":
             if raw.get("facts") or raw.get("story") or raw.get("title"):
-                problems.append((at, f"card {cid}: a real card takes title, story and facts from its case file",
-                                 "remove `title`, `story` and `facts` from the card"))
+                problems.append((at, f"卡片 {cid}：真实案例卡片的标题、案情和事实都取自案例文件",
+                                 "从卡片中删去 `title`、`story` 和 `facts`"))
             case = str(raw.get("case") or "")
             cpath = docs_dir / "cases" / case
             if not case or not cpath.exists():
-                problems.append((at, f"card {cid}: case file content/cases/{case} does not exist",
-                                 "name an existing file of content/cases/"))
+                problems.append((at, f"卡片 {cid}：案例文件 content/cases/{case} 不存在",
+                                 "填写 content/cases/ 中已有的文件名"))
                 continue
             meta, body = _front_matter(cpath)
             if meta.get("kind") != "real":
-                problems.append((at, f"card {cid}: content/cases/{case} is not a real case (kind: {meta.get('kind')})",
-                                 "use kind: fictional for invented scenarios"))
+                problems.append((at, f"卡片 {cid}：content/cases/{case} 不是真实案例（kind: {meta.get('kind')}）",
+                                 "虚构的情景请用 kind: fictional"))
             card.update(title=str(meta.get("title") or case), story=_section(body, "主要事由"),
                         facts=dict(meta.get("facts") or {}), case=case, case_meta=meta,
                         case_decision_text=_section(body, "组织调查过程及决定意见"))
             if not card["story"]:
-                problems.append((f"content/cases/{case}", "no '## 主要事由' section to use as the card's story",
-                                 "add the section to the case file"))
+                problems.append((f"content/cases/{case}", "没有 '## 主要事由' 一节，卡片无法取得案情",
+                                 "在案例文件中加上这一节"))
         else:
-            problems.append((at, f"card {cid}: kind must be real or fictional, not {card['kind']!r}",
-                             "write kind: real (with case:) or kind: fictional (with story: and facts:)"))
+            problems.append((at, f"卡片 {cid}：kind 只能是 real 或 fictional，不能是 {card['kind']!r}",
+                             "写 kind: real（并写 case:），或 kind: fictional（并写 story: 和 facts:）"))
             continue
         cards.append(card)
     return cards, problems
@@ -213,8 +212,12 @@ def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> lis
             c["by_jurisdiction"] = others
         except InputError as exc:
             src = f"content/cases/{c['case']}" if c.get("case") else c["where"]
-            problems.append((src, f"card {c['id']}: the checker rejects its facts: {exc}",
-                             "use fact ids and values of rules/facts.yaml"))
+            for e in exc.problems or [exc]:  # one line per problem, in the checker's words
+                what = getattr(e, "what", str(e)).rstrip("。")
+                allowed = getattr(e, "allowed", "")
+                problems.append((src, f"卡片 {c['id']}：自查工具不接受它的事实（{what}"
+                                 + (f"；允许的取值：{allowed}" if allowed else "") + "）",
+                                 getattr(e, "fix", "") or "使用 rules/facts.yaml 中的事实 id 和取值"))
     return problems
 
 
@@ -786,7 +789,8 @@ def build_all(docs_dir: Path, compiled: dict, as_of: str | None = None) -> dict[
 def on_files(files, config):
     compiled = STATE.get("compiled")
     if not compiled:
-        raise PluginError("hooks/training.py needs the compiled rules: list hooks/rules_pages.py before it in mkdocs.yml")
+        raise error("mkdocs.yml", "hooks/training.py 需要先编译好的规则",
+                    "在 mkdocs.yml 的 hooks 中把 hooks/rules_pages.py 列在 hooks/training.py 之前")
     root = Path(config.config_file_path).resolve().parent
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
@@ -800,8 +804,8 @@ def on_files(files, config):
     # training card. tests/training fails on it, and the coverage table shows "（没有卡片）".
     for it in items:
         if it["id"] not in cov:
-            log.info(f"content/{CARDS_FILE}: no card hits or meets the national item {it['id']} ({it['title']}). "
-                     "Fix: add or change a card so that the trainers' deck covers every item")
+            log.info(message(f"content/{CARDS_FILE}", f"没有哪张卡片命中或满足全国规则的条目 {it['id']}（{it['title']}）",
+                             "新增或修改卡片，让培训卡片覆盖每一个条目"))
     # the data file is not published
     src = files.get_file_from_path(CARDS_FILE)
     if src is not None:
@@ -813,7 +817,8 @@ def on_files(files, config):
     def add(uri: str) -> File:
         existing = files.get_file_from_path(uri)
         if existing is not None and not existing.generated_by:
-            raise PluginError(f"content/{uri}: this page is generated by hooks/training.py. Fix: delete content/{uri}")
+            raise error(f"content/{uri}", "这个页面由 hooks/training.py 自动生成，不能手写同名文件",
+                        f"删除 content/{uri}")
         if existing is not None:
             files.remove(existing)
         f = File.generated(config, uri, content="")
@@ -853,8 +858,8 @@ def on_page_markdown(markdown, page, config, files):
             c = by_id.get(cid)
             if c is None:
                 line = markdown[: m.start()].count("\n") + 1
-                problem(f"content/{page.file.src_uri}:~{line}", f"unknown card '{cid}'",
-                        f"use an id of content/{CARDS_FILE}")
+                problem(f"content/{page.file.src_uri}:~{line}", f"未知的卡片 '{cid}'",
+                        f"改用 content/{CARDS_FILE} 中的卡片 id")
                 continue
             rel = posixpath.relpath(f"training/cards/{cid}.md", here)
             label = "虚构" if c["kind"] == "fictional" else "真实案例"

@@ -33,6 +33,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from selfcheck.errors import Problem  # noqa: E402  (the checker's error format, standard library only)
+
 COMPRESS_EXT = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".wasm",
                 ".webmanifest", ".py", ".whl"}
 MIN_COMPRESS = 512
@@ -50,6 +53,11 @@ class BuildFailed(Exception):
     pass
 
 
+def problem_text(where: str, what: str, fix: str = "") -> str:
+    """A problem in the checker's format: `where: what。修正方法：fix。`"""
+    return str(Problem(where, what, fix=fix))
+
+
 def say(msg: str, quiet: bool = False) -> None:
     if not quiet:
         print(f"build: {msg}", flush=True)
@@ -60,7 +68,7 @@ def run_prebuild(quiet: bool) -> None:
         say(f"running {script.relative_to(ROOT)}", quiet)
         r = subprocess.run([sys.executable, str(script)], cwd=ROOT)
         if r.returncode != 0:
-            raise BuildFailed(f"{script.relative_to(ROOT)} failed (exit {r.returncode}); see its output above")
+            raise BuildFailed(f"{script.relative_to(ROOT)} 运行失败（退出码 {r.returncode}），详见上方输出")
 
 
 def setup_logging(quiet: bool) -> None:
@@ -89,17 +97,21 @@ def mkdocs_build(config_file: Path, out: Path) -> None:
         finally:
             cfg.plugins.on_shutdown()
     except exceptions.Abort as exc:
-        raise BuildFailed(f"mkdocs: {str(exc).rstrip('!.')}; the problems are listed above "
-                          "(file:line: what. Fix: how)") from exc
+        # mkdocs says e.g. "Aborted with 3 warnings, 1 errors in strict mode!"
+        counts = re.findall(r"(\d+) (warning|error)s?\b", str(exc))
+        kinds = {"warning": "警告", "error": "错误"}
+        head = ("发现 " + "、".join(f"{n} 个{kinds[k]}" for n, k in counts) + "，严格模式下构建中止" if counts
+                else f"构建中止（mkdocs：{str(exc).rstrip('!.')}）")
+        raise BuildFailed(f"{head}；每个问题已在上方列出（文件:行号: 问题。修正方法：…）") from exc
     except exceptions.ConfigurationError as exc:
-        raise BuildFailed(f"configuration error: {exc}") from exc
+        raise BuildFailed(f"配置错误：{exc}") from exc
     except exceptions.MkDocsException as exc:  # PluginError, BuildError
         raise BuildFailed(str(exc)) from exc
     except Exception as exc:  # e.g. a missing snippet file, or a bug in a hook: keep the traceback
         import traceback
 
         traceback.print_exc()
-        raise BuildFailed(f"{type(exc).__name__}: {exc} (traceback above)") from exc
+        raise BuildFailed(f"{type(exc).__name__}: {exc}（错误跟踪见上方）") from exc
 
 
 def check_output(site: Path) -> list[str]:
@@ -110,8 +122,8 @@ def check_output(site: Path) -> list[str]:
         text = path.read_text(encoding="utf-8", errors="replace")
         if "<html" in text[:500].lower():
             if 'http-equiv="Content-Security-Policy"' not in text or "__RONGCUO" in text:
-                problems.append(f"site/{rel}: no complete Content-Security-Policy meta element. Fix: keep "
-                                "theme.custom_dir: overrides and hooks/csp.py in mkdocs.yml")
+                problems.append(problem_text(f"site/{rel}", "缺少完整的 Content-Security-Policy meta 元素",
+                                             "在 mkdocs.yml 中保留 theme.custom_dir: overrides 和 hooks/csp.py"))
         for m in RESOURCE_TAG.finditer(text):
             tag, attrs = m.group(1).lower(), m.group(2)
             if tag == "link" and not re.search(r"rel\s*=\s*[\"'][^\"']*(stylesheet|icon|preload|modulepreload|"
@@ -123,26 +135,28 @@ def check_output(site: Path) -> list[str]:
                 for u in urls:
                     if EXTERNAL.match(u):
                         line = text.count("\n", 0, m.start()) + 1
-                        problems.append(f"site/{rel}:{line}: <{tag}> loads {u!r} from another origin. Fix: "
-                                        "copy the file into content/assets/ and refer to it relatively")
+                        problems.append(problem_text(f"site/{rel}:{line}", f"<{tag}> 从外部网站加载 {u!r}",
+                                                     "把文件复制到 content/assets/，用相对路径引用"))
         for m in re.finditer(r"<style\b[^>]*>(.*?)</style>", text, re.S | re.I):
             for u in CSS_URL.finditer(m.group(1)):
                 url = u.group(1) or u.group(2)
                 if EXTERNAL.match(url):
-                    problems.append(f"site/{rel}: inline style loads {url!r} from another origin")
+                    problems.append(problem_text(f"site/{rel}", f"内嵌样式从外部网站加载 {url!r}",
+                                                 "把文件复制到 content/assets/，用相对路径引用"))
     for path in sorted(site.rglob("*.css")):
         text = path.read_text(encoding="utf-8", errors="replace")
         for u in CSS_URL.finditer(text):
             url = u.group(1) or u.group(2)
             if EXTERNAL.match(url):
-                problems.append(f"site/{path.relative_to(site)}: loads {url!r} from another origin "
-                                "(a web font or remote image?). Fix: self-host it or remove it")
+                problems.append(problem_text(f"site/{path.relative_to(site)}",
+                                             f"从外部网站加载 {url!r}（网络字体或远程图片？）",
+                                             "把文件放到本站，或者删掉这个引用"))
     index = site / "search" / "search_index.json"
     if index.exists():
         data = index.read_text(encoding="utf-8")
         if re.search(r"[\u4e00-\u9fff]", data) and "\\u200b" not in data and "\u200b" not in data:
-            problems.append("site/search/search_index.json: Chinese text is not segmented into words. "
-                            "Fix: install jieba (make setup)")
+            problems.append(problem_text("site/search/search_index.json", "中文文本没有按词语切分",
+                                         "安装 jieba（运行 `make setup`）"))
     return problems
 
 
@@ -233,7 +247,7 @@ def build(config_file: Path, site: Path, compress: bool = True, quiet: bool = Fa
         if problems:
             for p in problems:
                 print(f"ERROR   -  {p}", file=sys.stderr)
-            raise BuildFailed(f"{len(problems)} problem(s) in the built files (listed above)")
+            raise BuildFailed(f"构建出的文件中有 {len(problems)} 个问题（见上方列表）")
         lap("checks")
         if compress:
             precompress(tmp, quiet)
@@ -261,9 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build(Path(args.config).resolve(), site, compress=not args.no_compress, quiet=args.quiet)
     except BuildFailed as exc:
-        print(f"\nbuild FAILED: {exc}", file=sys.stderr)
-        state = "was left unchanged" if site.exists() else "does not exist yet"
-        print(f"build: the previous site in {site} {state}.", file=sys.stderr)
+        print(f"\n构建失败：{exc}", file=sys.stderr)
+        state = f"原有的网站 {site} 保持不变，没有被改动" if site.exists() else f"{site} 还不存在（尚未成功构建过）"
+        print(f"build: {state}。", file=sys.stderr)
         return 1
     return 0
 

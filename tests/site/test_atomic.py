@@ -45,7 +45,7 @@ def _break_and_check(project: Path, rel: str, mutate, expect: list[str]):
     assert r.returncode == 1, r.stdout + r.stderr
     for e in expect:
         assert e in r.stderr, f"expected {e!r} in:\n{r.stderr}"
-    assert "left unchanged" in r.stderr
+    assert "保持不变" in r.stderr  # the previous site was kept
     assert snapshot(project / "site") == before, "the previous site was modified"
     assert not list(project.glob("site.build-*")), "temporary build folder left behind"
 
@@ -53,7 +53,7 @@ def _break_and_check(project: Path, rel: str, mutate, expect: list[str]):
 def test_bad_front_matter(project):
     _break_and_check(project, "content/index.md",
                      lambda t: "---\ntitle: 首页\ndescription: [没有闭合\n---\n" + t,
-                     ["content/index.md:3", "front matter is not valid YAML", "Fix:"])
+                     ["content/index.md:3", "front matter 不是有效的 YAML", "修正方法："])
 
 
 def test_broken_internal_link(project):
@@ -62,7 +62,7 @@ def test_broken_internal_link(project):
         lines.insert(2, "见[不存在的页面](understand/no-such-page.md)。")
         return "\n".join(lines)
     _break_and_check(project, "content/index.md", mutate,
-                     ["content/index.md:3", "understand/no-such-page.md", "Fix:"])
+                     ["content/index.md:3", "understand/no-such-page.md", "修正方法："])
 
 
 def test_missing_citation_in_a_rule(project):
@@ -81,7 +81,7 @@ def test_missing_citation_in_a_rule(project):
 def test_missing_page_citation(project):
     _break_and_check(project, "content/index.md",
                      lambda t: t.split("## 参考来源")[0],
-                     ["content/index.md", "参考来源", "Fix:"])
+                     ["content/index.md", "参考来源", "修正方法："])
 
 
 def test_good_build_replaces_the_site(project):
@@ -97,4 +97,4 @@ def test_unknown_fact_in_a_case(project):
     case = sorted((project / "content" / "cases").glob("2*.md"))[0]
     rel = case.relative_to(project).as_posix()
     _break_and_check(project, rel, lambda t: t.replace("\nfacts:\n", "\nfacts:\n  no_such_fact: yes\n", 1),
-                     [f"{rel}:", "unknown fact id 'no_such_fact'", "Fix:"])
+                     [f"{rel}:", "未知的事实 id 'no_such_fact'", "修正方法："])

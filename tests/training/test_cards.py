@@ -139,10 +139,10 @@ def test_the_hook_rejects_bad_cards(tmp_path, rb, build_date):
     (docs / "cases" / "a.md").write_text("---\nkind: real\ntitle: A\nfacts: {}\n---\n## 主要事由\n\n事由。\n", encoding="utf-8")
     out = training.build_all(docs, rb.compiled, build_date)
     msgs = " | ".join(f"{w}: {m}" for w, m, _ in out["problems"])
-    assert "x1: the checker rejects its facts" in msgs
-    assert "content/cases/no-such-case.md does not exist" in msgs
-    assert "repeated" in msgs
-    assert "x3: a real card takes title, story and facts from its case file" in msgs
+    assert "x1：自查工具不接受它的事实" in msgs
+    assert "content/cases/no-such-case.md 不存在" in msgs
+    assert "重复" in msgs
+    assert "x3：真实案例卡片的标题、案情和事实都取自案例文件" in msgs
     assert "cards.yaml:" in msgs  # problems name the line of the card
 
 

@@ -6,8 +6,9 @@
   usable before any script has run.
 - content/selfcheck/checklist.md holds `<div id="rc-selfcheck-checklist"></div>`: replaced by the
   same questions as a printable checklist (the fallback when the checker cannot load).
-- the form starts with a classic <script src=boot.js>, which creates the worker while the page is
-  still being parsed (~0.3 s before the module page script could); selfcheck.js adopts it.
+- the page's <head> gets an async <script src=boot.js data-config=…> right after the CSP meta
+  (on_post_page): it creates the worker just after the first paint, while the page may still be
+  parsed, without waiting for the stylesheets, the form or the theme's bundle; selfcheck.js adopts it.
 - on_config adds the page script (module, subscribes to document$, so it works after instant
   navigation) and its stylesheet to every page: a few kB, cached; the script does nothing on
   pages without the form.
@@ -140,13 +141,14 @@ def steps(compiled: dict) -> list[dict]:
     return out
 
 
-def form_html(compiled: dict, client: dict, boot_src: str = "", script_src: str = "") -> str:
+def _config_attr(client: dict) -> str:
+    return escape(json.dumps(client, ensure_ascii=False, separators=(",", ":")), quote=True)
+
+
+def form_html(compiled: dict, client: dict, script_src: str = "") -> str:
     sts = steps(compiled)
     total = len(sts) + 2  # jurisdiction step, the dimensions, review
-    cfg = escape(json.dumps(client, ensure_ascii=False, separators=(",", ":")), quote=True)
-    h = [f'<div id="rc-selfcheck" class="rc-sc" data-config="{cfg}" data-steps="{total}">',
-         # starts the worker while the page is still parsed (see boot.js)
-         f'<script src="{escape(boot_src)}"></script>' if boot_src else "",
+    h = [f'<div id="rc-selfcheck" class="rc-sc" data-config="{_config_attr(client)}" data-steps="{total}">',
          '<div class="rc-sc-load" id="rc-sc-load" role="status">'
          '<p class="rc-sc-load-text" id="rc-sc-load-text">自查程序需要脚本才能运行；'
          '没有脚本时，可以使用<a href="checklist/">可打印的自查清单</a>。</p>'
@@ -226,12 +228,30 @@ def checklist_html(compiled: dict) -> str:
 
 def on_page_content(html, page, config, files):
     if FORM_MARK in html:
-        boot = get_relative_url("assets/selfcheck/boot.js", page.url)
         script = get_relative_url(SCRIPT, page.url)
-        html = html.replace(FORM_MARK, form_html(_state["compiled"], _state["client"], boot, script), 1)
+        html = html.replace(FORM_MARK, form_html(_state["compiled"], _state["client"], script), 1)
+        _state.setdefault("form_pages", set()).add(page.url)
     if CHECKLIST_MARK in html:
         html = html.replace(CHECKLIST_MARK, checklist_html(_state["compiled"]), 1)
     return html
+
+
+HEAD_MARK = '<meta name="referrer" content="no-referrer">'  # overrides/main.html, right after the CSP
+
+
+def on_post_page(output, page, config):
+    """Start the worker from <head> on the form's page (see boot.js): async, so nothing waits for it;
+    and fetch the page script at once (modulepreload), so it runs as soon as the form is parsed."""
+    if page.url not in _state.get("form_pages", ()):
+        return output
+    if HEAD_MARK not in output:
+        raise error(f"content/{page.file.src_uri}", "页面的 <head> 里找不到 referrer meta，无法提前启动自查程序",
+                    "在 mkdocs.yml 中保留 theme.custom_dir: overrides（overrides/main.html）")
+    boot = get_relative_url("assets/selfcheck/boot.js", page.url)
+    script = get_relative_url(SCRIPT, page.url)
+    tag = (f'<script async src="{escape(boot)}" data-config="{_config_attr(_state["client"])}"></script>'
+           f'<link rel="modulepreload" href="{escape(script)}">')
+    return output.replace(HEAD_MARK, HEAD_MARK + tag, 1)
 
 
 def on_post_build(config):

@@ -46,6 +46,13 @@ def test_built_page_form_and_runtime(built_site, rb):
         assert f'id="rc-q-{f.id}"' in html and f'id="rc-h-{f.id}"' in html
         for v in f.value_ids + ("unknown",):
             assert f'id="rc-f-{f.id}-{v}"' in html
+    # the worker starts from <head> (async, before any stylesheet) with the same config; the page
+    # script is preloaded there and run async right after the form
+    head = html[:html.index("</head>")]
+    boot = head.index('<script async src="../assets/selfcheck/boot.js"')
+    assert boot < head.index('rel="stylesheet"') and '<link rel="modulepreload" href="../assets/selfcheck/selfcheck.js">' in head
+    assert json.loads(unescape(re.search(r'boot\.js" data-config="([^"]*)"', head).group(1))) == cfg
+    assert '<script type="module" async src="../assets/selfcheck/selfcheck.js"></script>' in html
     steps = re.findall(r'class="rc-sc-step" data-step="\d+" data-title="([^"]+)"', html)
     assert steps[1:-1] == [d["id"] for d in rb.dimensions]
     for j in rb.jurisdictions():

@@ -101,10 +101,7 @@ class Handler(SimpleHTTPRequestHandler):
         if etag in {t.strip() for t in self.headers.get("If-None-Match", "").split(",")}:
             f.close()
             self.send_response(HTTPStatus.NOT_MODIFIED)
-            self.send_header("ETag", etag)
-            self.send_header("Cache-Control", self._cache_control())
-            if any(os.path.isfile(path + s) for _, s in ENCODINGS):
-                self.send_header("Vary", "Accept-Encoding")
+            self._send_caching(path, etag)
             self.end_headers()
             return None
         self.send_response(HTTPStatus.OK)
@@ -112,8 +109,7 @@ class Handler(SimpleHTTPRequestHandler):
                                                    or ctype in ("application/json", "image/svg+xml") else ""))
         self.send_header("Content-Length", str(fs.st_size))
         self.send_header("Last-Modified", email.utils.formatdate(fs.st_mtime, usegmt=True))
-        self.send_header("ETag", etag)
-        self.send_header("Cache-Control", self._cache_control())
+        self._send_caching(path, etag)
         if encoding:
             self.send_header("Content-Encoding", encoding)
         if path.endswith((".js", ".mjs")):
@@ -121,15 +117,16 @@ class Handler(SimpleHTTPRequestHandler):
             # <meta>: this keeps the self-check worker (and anything it imports) on this origin.
             # Browsers ignore the header on scripts that a page loads.
             self.send_header("Content-Security-Policy", WORKER_CSP)
-        if any(os.path.isfile(path + s) for _, s in ENCODINGS):
-            self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         return f
 
-    def _cache_control(self) -> str:
-        if IMMUTABLE.search(urlsplit(self.path).path):
-            return "max-age=31536000, immutable"
-        return "no-cache"
+    def _send_caching(self, path: str, etag: str) -> None:
+        """The headers a 200 and a 304 of the same file share: validator, caching, Vary."""
+        self.send_header("ETag", etag)
+        immutable = IMMUTABLE.search(urlsplit(self.path).path)
+        self.send_header("Cache-Control", "max-age=31536000, immutable" if immutable else "no-cache")
+        if any(os.path.isfile(path + s) for _, s in ENCODINGS):
+            self.send_header("Vary", "Accept-Encoding")
 
     def _not_found(self):
         page = os.path.join(self.directory, "404.html")

@@ -22,10 +22,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
-from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import message, problem  # noqa: E402
+from _paths import error, problem  # noqa: E402
 
 SOURCES_HEADING = re.compile(r"^#{2,4}\s*(参考来源|来源|资料来源|参考资料|出处与来源|依据与来源)\s*$", re.M)
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -44,10 +43,8 @@ def _require_jieba() -> None:
 
         jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict …" lines in the build output
     except ImportError as exc:  # the theme would fall back silently: refuse instead
-        raise PluginError(message(
-            "hooks/checks.py", "没有安装 jieba，搜索索引将无法按中文词语切分",
-            "运行 `make setup`（把 requirements/site.txt 安装到 .venv）"
-        )) from exc
+        raise error("hooks/checks.py", "没有安装 jieba，搜索索引将无法按中文词语切分",
+                    "运行 `make setup`（把 requirements/site.txt 安装到 .venv）") from exc
 
 
 def on_startup(command, dirty):

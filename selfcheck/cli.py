@@ -96,7 +96,7 @@ def cmd_compare(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if args.format == "text":
         width = max(len(v["jurisdiction_short"]) for v in result["verdicts"])
         for v in result["verdicts"]:
-            out.write(f"{v['jurisdiction_short']:<{width}}  {v['label']}  （{v['jurisdiction_title']}）\n")
+            out.write(f"{v['jurisdiction_short']:<{width}}  {v['headline']}  （{v['jurisdiction_title']}）\n")
         out.write(f"※ {result['verdicts'][0]['disclaimer']}\n" if result["verdicts"] else "")
     else:
         _dump(result, out)

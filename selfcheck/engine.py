@@ -7,10 +7,12 @@ the outcome open the engine branches on one unknown fact at a time, over the *cl
 values that no expression in the rule set tells apart, and memoizes every state it has seen. The
 outcome is determinate only if every completion of the unknown facts gives the same outcome.
 
-Outcome of a complete set of facts (DESIGN.md section 5):
-    eligible      no exclusion hit, every condition met, and at least one situation matches;
-    not_eligible  otherwise, if an exclusion is hit;
-    mitigable     otherwise, if a mitigation applies;
+Outcome of a complete set of facts, on two tracks (DESIGN.md section 5):
+    eligible      容错免责: no exclusion and no aggravation hit, every condition met, and at least
+                  one situation matches;
+    mitigable     otherwise, if 容错减责 applies (a reduction of the rule set, and no exclusion hit),
+                  or if a general 从轻/减轻 circumstance applies (a mitigation: evaluated whether or
+                  not an exclusion is hit — it is not 容错);
     not_eligible  otherwise.
 """
 
@@ -26,6 +28,10 @@ State = tuple[int, ...]
 
 ELIGIBLE, MITIGABLE, NOT_ELIGIBLE = "eligible", "mitigable", "not_eligible"
 MEMO_LIMIT = 200_000
+ANALYSES_LIMIT = 4_096  # analysed states kept (each holds its verdict parts, tens of KiB)
+ALL_OUTCOMES = frozenset((ELIGIBLE, MITIGABLE, NOT_ELIGIBLE))
+# Keys of the derived expressions the verdict reports besides the items (see Evaluator.derived).
+EXEMPT, REDUCED, MITIGATED, AGGRAVATED, GAP = "@exempt", "@reduced", "@mitigated", "@aggravated", "@gap"
 
 
 def closure(e: Expr) -> Callable[[State], bool | None]:
@@ -89,6 +95,9 @@ class Evaluator:
         for _, t, o in self.distinctions:
             self.expr_facts[id(t)] = frozenset(self._facts(t))
             self.expr_facts[id(o)] = frozenset(self._facts(o))
+        self.derived = self._derived()
+        for key, e in self.derived.items():
+            self.expr_facts[key] = frozenset(self._facts(e))
         # Classes: values of a fact that every atom treats alike.
         self.classes: list[list[int]] = []
         for i, full in enumerate(self.full):
@@ -99,8 +108,11 @@ class Evaluator:
                 groups[sig] = groups.get(sig, 0) | bit
             self.classes.append(list(groups.values()))
         self.class_set = [frozenset(c) for c in self.classes]
-        # Items in kind order; bounds are the ends of the four kinds in that order.
+        # Items in kind order; bounds are the ends of the six kinds in that order.
         self.order = [it.id for kind in KINDS for it in self.items[kind]]
+        self.item_of = {it.id: it for kind in KINDS for it in self.items[kind]}
+        # each item's unremarkable value (not hit, not met; met for a condition): the others decide
+        self.plain = [kind == "conditions" for kind in KINDS for _ in self.items[kind]]
         ends, n = [], 0
         for kind in KINDS:
             n += len(self.items[kind])
@@ -111,14 +123,20 @@ class Evaluator:
         for _, t, o in self.distinctions:
             self.fn_of[id(t)] = closure(t)
             self.fn_of[id(o)] = closure(o)
+        for key, e in self.derived.items():
+            self.fn_of[key] = closure(e)
         self.sorted_facts = {iid: sorted(fs) for iid, fs in self.expr_facts.items() if isinstance(iid, str)}
+        self.mitigation_facts = frozenset(f for it in self.items["mitigations"] for f in self.expr_facts[it.id])
         self.positions_of_fact: dict[int, list[int]] = {}
         for k, iid in enumerate(self.order):
             for f in self.expr_facts[iid]:
                 self.positions_of_fact.setdefault(f, []).append(k)
+        self.affected_fns = {f: [(k, self.fns[k]) for k in ks] for f, ks in self.positions_of_fact.items()}
         self.memo: dict[State, frozenset[str]] = {}
         self.exact_memo: dict[tuple[Any, State], bool | None] = {}
+        self.search_memo: dict[tuple[State, frozenset[str]], frozenset[str]] = {}
         self.analyses: dict[tuple[State, int | None], Analysis] = {}
+        self.views: dict[Any, Any] = {}  # verdict parts by what they depend on (filled by explain)
         self._canon_cache: dict[tuple[int, int], int] = {}
 
     # -- compiling ------------------------------------------------------------------------------------
@@ -144,6 +162,23 @@ class Evaluator:
             mask |= self.bits[i][v]
         atoms.setdefault(i, set()).add(mask)
         return ("a", i, mask)
+
+    def _derived(self) -> dict[str, Expr]:
+        """The two tracks as expressions over the items: 容错免责 (exempt), 容错减责 available
+        (reduced), a general mitigating / aggravating circumstance, and the coverage gap (nothing
+        bars tolerance, yet no collected situation matches)."""
+        def any_of(kind: str) -> Expr:
+            return ("|", tuple(self.exprs[it.id] for it in self.items[kind]))
+
+        clear = ("&", (("!", any_of("exclusions")), ("!", any_of("aggravations")),
+                       ("&", tuple(self.exprs[it.id] for it in self.items["conditions"]))))
+        return {
+            EXEMPT: ("&", (clear, any_of("situations"))),
+            REDUCED: ("&", (("!", any_of("exclusions")), any_of("reductions"))),
+            MITIGATED: any_of("mitigations"),
+            AGGRAVATED: any_of("aggravations"),
+            GAP: ("&", (clear, ("!", any_of("situations")))),
+        }
 
     def _facts(self, e: Expr) -> Iterable[int]:
         if e[0] == "a":
@@ -190,44 +225,78 @@ class Evaluator:
         """Kleene value of every item, in self.order."""
         return [f(s) for f in self.fns]
 
+    def _tracks(self, vals: list[bool | None]) -> tuple[bool | None, bool | None]:
+        """Kleene values of (容错免责, a lighter handling: 容错减责 or a general mitigation)."""
+        a, b, c, d, e, f = self.bounds
+        if None not in vals:  # every item decided: plain booleans
+            clear = True not in vals[:a]
+            return (clear and True not in vals[a:b] and False not in vals[b:c] and True in vals[c:d],
+                    (clear and True in vals[d:e]) or True in vals[e:f])
+        ex, ag, cond, sit, red, mit = vals[:a], vals[a:b], vals[b:c], vals[c:d], vals[d:e], vals[e:f]
+        not_excluded = _not(_any(ex))
+        exempt = _and(not_excluded, _not(_any(ag)), _all(cond), _any(sit))
+        lighter = _or(_and(not_excluded, _any(red)), _any(mit))
+        return exempt, lighter
+
     def _decide(self, vals: list[bool | None]) -> str | None:
-        a, b, c, d = self.bounds
-        ex = _any(vals[:a])
-        if ex is True:
-            return NOT_ELIGIBLE
-        cond = _all(vals[a:b])
-        sit = _any(vals[b:c])
-        if ex is False and cond is True and sit is True:
+        """The outcome from the Kleene values of the items, or None when they leave it open."""
+        exempt, lighter = self._tracks(vals)
+        if exempt is True:
             return ELIGIBLE
-        if cond is False or sit is False:  # not eligible whatever the exclusions say
-            mit = _any(vals[c:d])
-            if mit is False:
-                return NOT_ELIGIBLE
-            if ex is False and mit is True:
+        if exempt is False:
+            if lighter is True:
                 return MITIGABLE
+            if lighter is False:
+                return NOT_ELIGIBLE
         return None
 
     def outcomes(self, s: State) -> frozenset[str]:
         """Every outcome some completion of s gives (exact). s must be canonical."""
         hit = self.memo.get(s)
-        if hit is not None:
-            return hit
+        if hit is None:
+            hit = self.search(s, ALL_OUTCOMES)
+            if len(self.memo) > MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[s] = hit
+        return hit
+
+    def search(self, s: State, wanted: frozenset[str]) -> frozenset[str]:
+        """The outcomes in `wanted` that some completion of s gives (s canonical).
+
+        A depth-first search over the classes of one unknown fact at a time: a branch is pruned as
+        soon as the items' Kleene values rule out every outcome still wanted, and the search stops
+        once every wanted outcome has been found."""
         vals = self.values(s)
+        exempt, lighter = self._tracks(vals)
+        can = set()
+        if exempt is not False:
+            can.add(ELIGIBLE)
+        if exempt is not True:
+            if lighter is not False:
+                can.add(MITIGABLE)
+            if lighter is not True:
+                can.add(NOT_ELIGIBLE)
+        want = wanted.intersection(can)
+        if not want:
+            return frozenset()
         decided = self._decide(vals)
         if decided is not None:
-            result = frozenset((decided,))
-        else:
-            i = self._branch_fact(s, (self.order[k] for k, v in enumerate(vals) if v is None))
-            found: set[str] = set()
-            for cls in self.classes[i]:
-                if s[i] & cls:
-                    found |= self.outcomes(s[:i] + (cls,) + s[i + 1:])
-                    if len(found) == 3:
-                        break
-            result = frozenset(found)
-        if len(self.memo) > MEMO_LIMIT:
-            self.memo.clear()
-        self.memo[s] = result
+            return frozenset((decided,)) & want
+        key = (s, frozenset(want))
+        hit = self.search_memo.get(key)
+        if hit is not None:
+            return hit
+        i = self._branch_fact(s, (self.order[k] for k, val in enumerate(vals) if val is None))
+        found: set[str] = set()
+        for cls in self.classes[i]:
+            if s[i] & cls:
+                found |= self.search(s[:i] + (cls,) + s[i + 1:], frozenset(want - found))
+                if len(found) == len(want):
+                    break
+        result = frozenset(found)
+        if len(self.search_memo) > MEMO_LIMIT:
+            self.search_memo.clear()
+        self.search_memo[key] = result
         return result
 
     def _branch_fact(self, s: State, open_ids: Iterable[Any]) -> int:
@@ -266,17 +335,25 @@ class Evaluator:
         hit = self.analyses.get(key)
         if hit is not None:
             return hit
-        found = self.outcomes(s)
+        vals = self.values(s)
+        decided = self._decide(vals)
+        found = frozenset((decided,)) if decided is not None else self.outcomes(s)
         current = next(iter(found)) if len(found) == 1 else "undetermined"
-        items = {iid: self.exact(iid, s) for iid in self.order}
-        result = Analysis(s, found, current, items, self._would_change(s, current, loss_mask))
-        if len(self.analyses) > MEMO_LIMIT // 10:
+        if None in vals:
+            items = {iid: self.exact(iid, s) for iid in self.order}
+            tracks = {key: self.exact(key, s) for key in self.derived}
+        else:  # every item decided by Kleene logic alone: the values are exact
+            items = dict(zip(self.order, vals, strict=True))
+            tracks = {key: self.fn_of[key](s) for key in self.derived}
+        result = Analysis(s, found, current, items, self._would_change(s, vals, current, loss_mask), tracks)
+        if len(self.analyses) > ANALYSES_LIMIT:
             self.analyses.clear()
         self.analyses[key] = result
         return result
 
     # -- counterfactuals ---------------------------------------------------------------------------------
-    def _would_change(self, s: State, current: str, loss_mask: int | None) -> list[tuple[int, int, str]]:
+    def _would_change(self, s: State, base: list[bool | None], current: str,
+                      loss_mask: int | None) -> list[tuple[int, int, str]]:
         """Single-fact changes that change the outcome: (fact index, target class mask, new outcome).
 
         Values of one class give the same outcome, so one evaluation per class suffices. A known
@@ -284,14 +361,13 @@ class Evaluator:
         loss_mask limits loss_level to what the given quantities allow.
         """
         out: list[tuple[int, int, str]] = []
-        base = self.values(s)
         loss_i = self.index.get("loss_level")
-        # An exclusion that is surely hit keeps the outcome not_eligible whatever happens to the
-        # facts it does not read: only its own facts can change the outcome then.
+        # An exclusion that is surely hit (and that a change of fact i leaves hit) rules out both
+        # 容错免责 and 容错减责: the outcome then hangs on the mitigations alone.
         hit = [self.expr_facts[self.order[k]] for k in range(self.bounds[0]) if base[k] is True]
         for i, cur in enumerate(s):
-            affected = self.positions_of_fact.get(i)
-            if not affected or any(i not in facts for facts in hit):
+            affected = self.affected_fns.get(i)
+            if not affected or (any(i not in facts for facts in hit) and i not in self.mitigation_facts):
                 continue
             known = cur in self.class_set[i]
             for cls in self.classes[i]:
@@ -301,9 +377,9 @@ class Evaluator:
                 if not target:
                     continue
                 new_s = s[:i] + (cls,) + s[i + 1:]
-                vals = list(base)
-                for k in affected:
-                    vals[k] = self.fns[k](new_s)
+                vals = base.copy()
+                for k, fn in affected:
+                    vals[k] = fn(new_s)
                 decided = self._decide(vals)
                 found = frozenset((decided,)) if decided else self.outcomes(new_s)
                 new = next(iter(found)) if len(found) == 1 else "undetermined"
@@ -315,15 +391,16 @@ class Evaluator:
 class Analysis:
     """What the engine knows about one (canonical) state."""
 
-    __slots__ = ("state", "found", "outcome", "items", "changes", "view")
+    __slots__ = ("state", "found", "outcome", "items", "changes", "tracks", "view")
 
     def __init__(self, state: State, found: frozenset[str], outcome: str, items: dict[str, bool | None],
-                 changes: list[tuple[int, int, str]]) -> None:
+                 changes: list[tuple[int, int, str]], tracks: dict[str, bool | None]) -> None:
         self.state = state  # canonical
         self.found = found
         self.outcome = outcome
         self.items = items
         self.changes = changes
+        self.tracks = tracks  # exact value of each derived expression (EXEMPT, REDUCED, …)
         self.view: dict[str, Any] | None = None  # the verdict parts that depend on this state only
 
 
@@ -337,17 +414,38 @@ def _all(vals: list[bool | None]) -> bool | None:
     return False if False in vals else (None if None in vals else True)
 
 
+def _and(*vals: bool | None) -> bool | None:
+    return _all(list(vals))
+
+
+def _or(*vals: bool | None) -> bool | None:
+    return _any(list(vals))
+
+
+def _not(v: bool | None) -> bool | None:
+    return None if v is None else not v
+
+
 _EVALUATORS: dict[tuple[str, str, tuple[str, ...]], Evaluator] = {}
+_BY_DATE: dict[tuple[str, str, str], Evaluator] = {}
 
 
 def evaluator(rb: RuleBase, rs: RuleSet, as_of: str) -> Evaluator:
     """A cached evaluator: items in force on as_of decide the cache key, not the date itself."""
+    dated = (rb.version, rs.id, as_of)
+    ev = _BY_DATE.get(dated)
+    if ev is not None and _EVALUATORS:
+        return ev
     key = (rb.version, rs.id, tuple(it.id for it in rs.all_items() if it.in_force(as_of)))
     ev = _EVALUATORS.get(key)
     if ev is None:
         if len(_EVALUATORS) > 64:
             _EVALUATORS.clear()
+            _BY_DATE.clear()
         ev = _EVALUATORS[key] = Evaluator(rb, rs, as_of)
+    if len(_BY_DATE) > 256:
+        _BY_DATE.clear()
+    _BY_DATE[dated] = ev
     return ev
 
 
@@ -355,4 +453,5 @@ def value_of_bit(ev: Evaluator, i: int, bit: int) -> str:
     return ev.ordered[i][bit.bit_length() - 1]
 
 
-__all__ = ["LEVELS", "Analysis", "Evaluator", "closure", "evaluator", "value_of_bit"]
+__all__ = ["AGGRAVATED", "EXEMPT", "GAP", "LEVELS", "MITIGATED", "REDUCED", "Analysis", "Evaluator", "closure",
+           "evaluator", "value_of_bit"]

@@ -8,38 +8,60 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from typing import Any
 
-from .engine import evaluator, value_of_bit
+from .engine import AGGRAVATED, EXEMPT, GAP, MITIGATED, REDUCED, evaluator, value_of_bit
 from .errors import FactsError, Problem
-from .facts import derived_loss_levels, normalize_facts
-from .model import KINDS, OUTCOMES, QUANTITIES, UNKNOWN, RuleBase, RuleSet
+from .facts import READ_AS, derived_loss_levels, normalize_facts
+from .model import KINDS, OUTCOMES, QUANTITIES, UNKNOWN, Item, RuleBase, RuleSet
 
 SCHEMA = 1
-STATUS = {
-    "exclusions": {True: "hit", False: "not_hit", None: "unknown"},
-    "conditions": {True: "met", False: "unmet", None: "unknown"},
-    "situations": {True: "met", False: "unmet", None: "unknown"},
-    "mitigations": {True: "met", False: "unmet", None: "unknown"},
-}
+_HIT = {True: "hit", False: "not_hit", None: "unknown"}
+_MET = {True: "met", False: "unmet", None: "unknown"}
+STATUS = {kind: _HIT if kind in ("exclusions", "aggravations") else _MET for kind in KINDS}
+TRI = {True: "yes", False: "no", None: "unknown"}
 
 
 def today() -> str:
     return _dt.date.today().isoformat()
 
 
-def pick_ruleset(rb: RuleBase, jurisdiction: str, as_of: str) -> RuleSet:
+def pick_ruleset(rb: RuleBase, jurisdiction: str, as_of: str) -> tuple[RuleSet, dict[str, str] | None]:
+    """The rule set of a jurisdiction in force on as_of, and a fallback note when that jurisdiction's
+    own rules were not in force then and the national floor it extends is used instead."""
     known = rb.jurisdictions()
     if jurisdiction not in known:
         raise FactsError([Problem(f"地区 {jurisdiction}", f"没有地区 {jurisdiction!r} 的规则集", ", ".join(known),
                                   "用 `python -m selfcheck jurisdictions` 查看可选的地区")])
     rs = rb.ruleset_for(jurisdiction, as_of)
-    if rs is None:
-        spans = "；".join(f"{r.id}: {r.effective} 至 {r.until or '今'}" for r in rb.rulesets
-                         if r.jurisdiction == jurisdiction)
-        raise FactsError([Problem(f"日期 {as_of}", f"{as_of} 这一天 {jurisdiction} 没有正在施行的规则集", spans,
-                                  "换一个在有效期内的 --as-of 日期")])
-    return rs
+    if rs is not None:
+        return rs, None
+    own = [r for r in rb.rulesets if r.jurisdiction == jurisdiction]
+    bases = [rb.ruleset(r.extends) for r in own if r.extends]
+    base = next((b for b in bases if b.in_force(as_of)), None)
+    texts = rb.texts["fallback"]
+    if base is not None:
+        first = min(r.effective for r in own)
+        note = _fill(texts["note"], short=own[0].short, date=cn_date(as_of), first=cn_date(first), base=base.short)
+        return base, {"jurisdiction": jurisdiction, "short": own[0].short, "note": note}
+    earliest = min(r.effective for r in rb.rulesets)
+    raise FactsError([Problem(f"日期 {as_of}", _fill(texts["none"], date=cn_date(as_of), first=cn_date(earliest)),
+                              "", "换一个不早于 " + earliest + " 的 --as-of 日期")])
+
+
+def cn_date(iso: str) -> str:
+    """2024-01-01 -> 2024年1月1日."""
+    y, m, d = iso.split("-")
+    return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+def _fill(template: str, **values: str) -> str:
+    """Put values into a wording template from the rule files ({name} placeholders)."""
+    out = template
+    for key, value in values.items():
+        out = out.replace("{" + key + "}", value)
+    return out
 
 
 def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of: str | None = None,
@@ -51,7 +73,7 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
     except ValueError:
         raise FactsError([Problem(f"日期 {as_of!r}", "不是有效日期", "YYYY-MM-DD", "写成 2024-06-30 这样的日期")]) from None
     facts = raw_facts if normalized else normalize_facts(rb, raw_facts)
-    rs = pick_ruleset(rb, jurisdiction, as_of)
+    rs, fallback = pick_ruleset(rb, jurisdiction, as_of)
     ev = evaluator(rb, rs, as_of)
     loss_levels = derived_loss_levels(rb, facts)
     s = ev.state(facts, loss_levels)
@@ -78,16 +100,23 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
                 })
     return {
         "schema": SCHEMA,
-        "jurisdiction": rs.jurisdiction,
+        "jurisdiction": fallback["jurisdiction"] if fallback else rs.jurisdiction,
         "jurisdiction_title": rs.title,
-        "jurisdiction_short": rs.short,
+        "jurisdiction_short": fallback["short"] if fallback else rs.short,
         "ruleset": rs.id,
         "as_of": as_of,
         "rules_version": rb.version,
         "outcome": view["outcome"],
         "label": view["label"],
+        "headline": view["headline"],
         "meaning": view["meaning"],
+        "why": view["why"],
         "possible_outcomes": view["possible_outcomes"],
+        "tracks": view["tracks"],
+        "coverage": view["coverage"],
+        "fallback": fallback,
+        "read_as": facts.get(READ_AS, []),
+        "scope": view["scope"],
         "reasons": view["reasons"],
         "three_distinctions": view["three_distinctions"],
         "missing_facts": view["missing_facts"],
@@ -101,24 +130,48 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
 
 
 class _Encoded(list):
-    """A list whose compact JSON (text and UTF-8) is computed once (parts shared by equal states)."""
+    """A list whose compact JSON (as UTF-8) is computed once (parts shared by equal states), whole
+    (`utf8`) or in pieces (`chunks`, for the long reasons list)."""
 
-    __slots__ = ("json", "utf8")
-    json: str
-    utf8: bytes
+    __slots__ = ("_utf8", "chunks")
+    chunks: list[bytes]
+
+    @property
+    def utf8(self) -> bytes:
+        try:
+            return self._utf8
+        except AttributeError:
+            self._utf8: bytes = b"".join(self.chunks)
+            return self._utf8
+
+    @utf8.setter
+    def utf8(self, value: bytes) -> None:
+        self._utf8 = value
+        self.chunks = [value]
 
 
 class _EncodedDict(dict):
-    __slots__ = ("json", "utf8")
-    json: str
+    __slots__ = ("utf8",)
     utf8: bytes
 
 
 def _frozen(value: Any) -> Any:
     out: Any = _Encoded(value) if isinstance(value, list) else _EncodedDict(value)
-    out.json = _ENCODE(value)
-    out.utf8 = out.json.encode("utf-8")
+    out.utf8 = _ENCODE(value).encode("utf-8")
     return out
+
+
+_FROZEN: dict[Any, Any] = {}
+
+
+def _frozen_as(key: Any, make: Any) -> Any:
+    """A frozen part shared by every view with the same `key` (its content is a function of key)."""
+    hit = _FROZEN.get(key)
+    if hit is None:
+        if len(_FROZEN) > 50_000:
+            _FROZEN.clear()
+        hit = _FROZEN[key] = _frozen(make())
+    return hit
 
 
 def _state_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any) -> dict[str, Any]:
@@ -127,50 +180,208 @@ def _state_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any) -> dict[str, Any]:
     Verdicts are read-only: these lists and dicts are shared between verdicts of equal states.
     """
     cs = an.state
+    unknown_of = tuple(tuple(f for f in ev.sorted_facts[iid] if cs[f] not in ev.class_set[f])
+                       for iid in ev.order if an.items[iid] is None)
+    three = distinctions(rb, ev, cs)
+    signature = (an.outcome, an.found, tuple(an.items[iid] for iid in ev.order), unknown_of,
+                 tuple(an.tracks.values()), tuple(d["status"] for d in three))
+    hit = ev.views.get(signature)  # equal signatures give equal verdict parts
+    if hit is not None:
+        return hit
+    if len(ev.views) > 20_000:
+        ev.views.clear()
+    view = ev.views[signature] = _build_view(rb, rs, ev, an, three)
+    return view
+
+
+def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, three: list[dict[str, Any]]) -> dict[str, Any]:
+    cs = an.state
     texts = rb.texts
     outcome = an.outcome
-    reasons = []
+    table = ev.views.get("reasons")
+    if table is None:  # per item: its decided reasons, by value (built once per evaluator)
+        table = ev.views["reasons"] = [{True: _reason(rb, ev, it, STATUS[it.kind][True], ()),
+                                        False: _reason(rb, ev, it, STATUS[it.kind][False], ())}
+                                       for kind in KINDS for it in ev.items[kind]]
     parts = []
-    for kind in KINDS:
-        for it in ev.items[kind]:
-            status = STATUS[kind][an.items[it.id]]
-            facts_of = ev.sorted_facts[it.id]
-            unknown = tuple(ev.fact_ids[f] for f in facts_of if status == "unknown" and cs[f] not in ev.class_set[f])
-            key = (rb.version, it.id, status, unknown)
-            hit = _REASONS.get(key)
-            if hit is None:
-                reason = {
-                    "id": it.id, "kind": kind, "kind_label": texts["kinds"][kind], "title": it.title,
-                    "text": it.text, "verbatim": it.verbatim, "cite": it.cite,
-                    "facts": [ev.fact_ids[f] for f in facts_of],
-                    "status": status, "status_label": texts["statuses"][status], "unknown_facts": list(unknown),
-                }
-                if len(_REASONS) > 20_000:
-                    _REASONS.clear()
-                text = _ENCODE(reason)
-                hit = _REASONS[key] = (reason, text, text.encode())
-            reasons.append(hit[0])
-            parts.append(hit)
+    for k, iid in enumerate(ev.order):
+        value = an.items[iid]
+        if value is None:
+            it = ev.item_of[iid]
+            unknown = tuple(ev.fact_ids[f] for f in ev.sorted_facts[iid] if cs[f] not in ev.class_set[f])
+            parts.append(_reason(rb, ev, it, "unknown", unknown))
+        else:
+            parts.append(table[k][value])
+    reasons = [p[0] for p in parts]
     encoded_reasons = _Encoded(reasons)
-    encoded_reasons.json = "[" + ",".join(p[1] for p in parts) + "]"
-    encoded_reasons.utf8 = b"[" + b",".join(p[2] for p in parts) + b"]"
+    chunks = [b"["]
+    for n, p in enumerate(parts):
+        if n:
+            chunks.append(b",")
+        chunks.append(p[2])
+    chunks.append(b"]")
+    encoded_reasons.chunks = chunks  # joined only where the whole verdict is written (dumps_utf8)
     missing: list[str] = []
     for r in reasons:
-        for f in r["unknown_facts"]:
+        for f in r["unknown_facts"] if r["status"] == "unknown" else ():
             if f not in missing:
                 missing.append(f)
     missing.sort(key=ev.index.__getitem__)
+    coverage = {"complete": rs.coverage.get("complete", True), "note": rs.coverage.get("note", ""),
+                "gap": TRI[an.tracks[GAP]] if not rs.coverage.get("complete", True) else "no"}
+    tracks = _tracks(rb, an, coverage["gap"] == "yes")
+    label = texts["outcomes"][outcome]["label"]
+    headline = label
+    if coverage["gap"] == "yes" and outcome in ("not_eligible", "mitigable"):
+        headline = texts["coverage"][outcome]
+    # the sentences depend only on the outcome, the tracks and which items decide: shared widely
+    text_key = (rb.version, rs.id, outcome, tuple(an.tracks.values()), coverage["gap"],
+                tuple((k, an.items[iid]) for k, iid in enumerate(ev.order) if an.items[iid] is not ev.plain[k]))
+    words = ev.views.get(text_key)
+    if words is None:
+        words = ev.views[text_key] = (_meaning(rb, rs, ev, an, coverage), _frozen(_why(rb, ev, an, reasons)))
     return {
         "outcome": outcome,
-        "label": texts["outcomes"][outcome]["label"],
-        "meaning": texts["outcomes"][outcome]["meaning"],
-        "possible_outcomes": _frozen([{"id": o, "label": texts["outcomes"][o]["label"]}
-                                      for o in OUTCOMES if o in an.found]),
+        "label": label,
+        "headline": headline,
+        "meaning": words[0],
+        "why": words[1],
+        "tracks": _frozen_as(("tracks", rb.version, tuple(an.tracks.values()), coverage["gap"]), lambda: tracks),
+        "coverage": _frozen_as(("coverage", rb.version, rs.id, coverage["gap"]), lambda: coverage),
+        "scope": _scope(rb),
+        "possible_outcomes": _frozen_as(("possible", rb.version, an.found), lambda: [
+            {"id": o, "label": texts["outcomes"][o]["label"]} for o in OUTCOMES if o in an.found]),
         "reasons": encoded_reasons,
-        "three_distinctions": _frozen(distinctions(rb, ev, cs)),
-        "missing_facts": _frozen([{"id": f, "question": rb.fact(f).question} for f in missing]),
+        "three_distinctions": _frozen_as(("three", rb.version, tuple(d["status"] for d in three)), lambda: three),
+        "missing_facts": _frozen_as(("missing", rb.version, tuple(missing)), lambda: [
+            {"id": f, "question": rb.fact(f).question} for f in missing]),
         "next_steps": _next_steps_frozen(rb, rs, outcome),
     }
+
+
+def _reason(rb: RuleBase, ev: Any, it: Item, status: str, unknown: tuple[str, ...]) -> tuple[dict[str, Any], str, bytes]:
+    """One item's reason in a verdict, with its compact JSON (shared by every verdict that has it)."""
+    key = (rb.version, it.id, status, unknown)
+    hit = _REASONS.get(key)
+    if hit is None:
+        texts = rb.texts
+        reason = {
+            "id": it.id, "kind": it.kind, "kind_label": texts["kinds"][it.kind], "title": it.title,
+            "text": it.text, "verbatim": it.verbatim, "cite": it.cite,
+            "origin": it.origin, "origin_short": _short(rb, it.origin),
+            "facts": [ev.fact_ids[f] for f in ev.sorted_facts[it.id]],
+            "status": status, "status_label": texts["statuses"][status], "unknown_facts": list(unknown),
+        }
+        if len(_REASONS) > 20_000:
+            _REASONS.clear()
+        text = _ENCODE(reason)
+        hit = _REASONS[key] = (reason, text, text.encode())
+    return hit
+
+
+def _short(rb: RuleBase, ruleset_id: str) -> str:
+    for rs in rb.rulesets:
+        if rs.id == ruleset_id:
+            return rs.short
+    return ruleset_id
+
+
+def _scope(rb: RuleBase) -> str:
+    """Who the national texts bind (held by the national rule set, shared by every jurisdiction)."""
+    for rs in rb.rulesets:
+        if rs.scope:
+            return rs.scope
+    return ""
+
+
+def _tracks(rb: RuleBase, an: Any, gap: bool) -> dict[str, Any]:
+    """The two tracks of the verdict: 容错 (免责 / 容错减责 / 不予容错, or not covered by the
+    collected text) and the general 从轻减轻 / 从重加重 circumstances of 问责 and 处分, each with its
+    wording from rules/outcomes.yaml."""
+    t = an.tracks
+    if gap and t[REDUCED] is not True:
+        tolerance = "not_covered"
+    elif t[EXEMPT] is True:
+        tolerance = "exempt"
+    elif t[EXEMPT] is False and t[REDUCED] is True:
+        tolerance = "reduced"
+    elif t[EXEMPT] is False and t[REDUCED] is False:
+        tolerance = "refused"
+    else:
+        tolerance = "unknown"
+    words = rb.texts["tracks"]
+    return {
+        "tolerance": {"status": tolerance, "label": words["tolerance"][tolerance]},
+        "general": {"mitigating": TRI[t[MITIGATED]], "mitigating_label": words["mitigating"][TRI[t[MITIGATED]]],
+                    "aggravating": TRI[t[AGGRAVATED]], "aggravating_label": words["aggravating"][TRI[t[AGGRAVATED]]]},
+    }
+
+
+def _titles(items: list[Item], sep: str = "；") -> str:
+    return sep.join(it.title for it in items)
+
+
+_EDITION = re.compile(r"（[^（）]*(?:修订|年)[^（）]*）$")
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇]+条")
+
+
+def _documents(items: list[Item]) -> str:
+    """《中国共产党问责条例》第十八条、《中国共产党纪律处分条例》第十七条…: each cited article once."""
+    out: list[str] = []
+    for it in items:
+        doc = _EDITION.sub("", it.cite["document"].strip("《》"))
+        m = _ARTICLE.match(it.cite["article"])
+        ref = f"《{doc}》{m.group(0) if m else it.cite['article']}"
+        if ref not in out:
+            out.append(ref)
+    return "、".join(out)
+
+
+def _with_status(ev: Any, an: Any, kind: str, value: bool | None) -> list[Item]:
+    return [it for it in ev.items[kind] if an.items[it.id] is value]
+
+
+def _meaning(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, coverage: dict[str, Any]) -> str:
+    """What the outcome means for these facts: the outcome's wording, and for 可依规从轻或减轻 which
+    track it comes from (容错减责, or the general 从轻减轻 of 问责 and 处分: "这不是容错")."""
+    words = rb.texts["meanings"]
+    outcome = an.outcome
+    if coverage["gap"] == "yes" and outcome in ("not_eligible", "mitigable"):
+        text = _fill(words["gap"], short=rs.short, note=coverage["note"])
+        if outcome == "mitigable":
+            text += words["gap_mitigable"]
+        return text
+    if outcome != "mitigable":
+        return str(rb.texts["outcomes"][outcome]["meaning"])
+    if an.tracks[REDUCED] is True:
+        return _fill(words["reduced"], titles=_titles(_with_status(ev, an, "reductions", True), "、"))
+    met = _with_status(ev, an, "mitigations", True)
+    return _fill(words["general"], titles=_titles(met, "、"), documents=_documents(met))
+
+
+def _why(rb: RuleBase, ev: Any, an: Any, reasons: list[dict[str, Any]]) -> list[str]:
+    """Plain sentences built only from the items actually hit, met or unmet (never a generic list)."""
+    words = rb.texts["why"]
+    out: list[str] = []
+
+    def add(key: str, items: list[Item]) -> None:
+        if items:
+            out.append(_fill(words[key], titles=_titles(items)))
+
+    add("exclusions", _with_status(ev, an, "exclusions", True))
+    add("aggravations", _with_status(ev, an, "aggravations", True))
+    add("conditions", _with_status(ev, an, "conditions", False))
+    if an.tracks[EXEMPT] is True:
+        add("situations", _with_status(ev, an, "situations", True))
+    elif an.tracks[GAP] is True:
+        out.append(words["no_situation"])
+    if an.tracks[EXEMPT] is not True:
+        add("reductions", _with_status(ev, an, "reductions", True) if an.tracks[REDUCED] is True else [])
+        add("mitigations", _with_status(ev, an, "mitigations", True))
+    unknown = [r["title"] for r in reasons if r["status"] == "unknown"]
+    if unknown and an.outcome == "undetermined":
+        out.append(_fill(words["unknown"], titles="；".join(unknown)))
+    return out
 
 
 _FRAGMENTS: dict[Any, Any] = {}
@@ -196,7 +407,7 @@ def dumps(v: dict[str, Any]) -> str:
     """
     parts = []
     for key, value in v.items():
-        enc = value.json if isinstance(value, (_Encoded, _EncodedDict)) else _ENCODE(value)
+        enc = value.utf8.decode("utf-8") if isinstance(value, (_Encoded, _EncodedDict)) else _ENCODE(value)
         parts.append(f'"{key}":{enc}')
     return "{" + ",".join(parts) + "}"
 
@@ -219,25 +430,39 @@ def dumps_utf8(v: dict[str, Any]) -> bytes:
         _PIECES.clear()
     parts = []
     for key, value in v.items():
-        if isinstance(value, (_Encoded, _EncodedDict)):
-            parts.append(b'"' + key.encode() + b'":' + value.utf8)
+        if isinstance(value, _Encoded):
+            prefix = _PIECES.get(key)
+            if prefix is None:
+                prefix = _PIECES[key] = f',"{key}":'.encode()
+            parts.append(prefix)
+            parts.extend(value.chunks)
+        elif isinstance(value, _EncodedDict):
+            prefix = _PIECES.get(key)
+            if prefix is None:
+                prefix = _PIECES[key] = f',"{key}":'.encode()
+            parts.append(prefix)
+            parts.append(value.utf8)
         elif isinstance(value, (str, int)):  # labels, ids, dates: few distinct values
             piece = _PIECES.get((key, value))
             if piece is None:
-                piece = _PIECES[(key, value)] = f'"{key}":{_ENCODE(value)}'.encode()
+                piece = _PIECES[(key, value)] = f',"{key}":{_ENCODE(value)}'.encode()
             parts.append(piece)
         elif key == "would_change":
-            changes = []
-            for c in value:
+            parts.append(b',"would_change":[')
+            for n, c in enumerate(value):
                 ck = ("change", v["rules_version"], c["fact"], c["from"], c["to"], c["outcome"])
                 piece = _PIECES.get(ck)
                 if piece is None:
                     piece = _PIECES[ck] = _ENCODE(c).encode()
-                changes.append(piece)
-            parts.append(b'"would_change":[' + b",".join(changes) + b"]")
+                if n:
+                    parts.append(b",")
+                parts.append(piece)
+            parts.append(b"]")
         else:
-            parts.append(f'"{key}":{_ENCODE(value)}'.encode())
-    return b"{" + b",".join(parts) + b"}"
+            parts.append(f',"{key}":{_ENCODE(value)}'.encode())
+    parts[0] = b"{" + parts[0][1:]  # the first key has no comma before it
+    parts.append(b"}")
+    return b"".join(parts)
 
 
 def distinctions(rb: RuleBase, ev: Any, s: tuple[int, ...]) -> list[dict[str, Any]]:
@@ -272,8 +497,17 @@ def compare(rb: RuleBase, raw_facts: Any, as_of: str | None = None) -> dict[str,
     """The same facts in every jurisdiction in force on as_of, side by side."""
     as_of = as_of or today()
     facts = normalize_facts(rb, raw_facts)
-    verdicts = [evaluate(rb, facts, j, as_of, normalized=True) for j in rb.jurisdictions()
-                if rb.ruleset_for(j, as_of) is not None]
+    verdicts = []
+    refused: FactsError | None = None
+    for j in rb.jurisdictions():
+        try:
+            pick_ruleset(rb, j, as_of)
+        except FactsError as exc:  # no rules of this jurisdiction (nor the floor it extends) for that date
+            refused = refused or exc
+            continue
+        verdicts.append(evaluate(rb, facts, j, as_of, normalized=True))
+    if not verdicts and refused is not None:
+        raise refused
     return {"schema": SCHEMA, "as_of": as_of, "rules_version": rb.version, "verdicts": verdicts}
 
 
@@ -296,19 +530,32 @@ def cite_text(cite: dict[str, Any] | None) -> str:
 
 def to_text(v: dict[str, Any]) -> str:
     """A verdict as plain Chinese text for the terminal."""
-    lines = [f"【自查结果】{v['label']}（{v['jurisdiction_title']}，按 {v['as_of']} 施行的规定）",
+    lines = [f"【自查结果】{v['headline']}（{v['jurisdiction_title']}，按 {v['as_of']} 施行的规定）",
              v["meaning"]]
+    if v.get("fallback"):
+        lines.append(f"※ {v['fallback']['note']}")
+    for sentence in v.get("why", []):
+        lines.append(f"· {sentence}")
     if v["outcome"] == "undetermined":
         lines.append("可能的结果：" + "、".join(o["label"] for o in v["possible_outcomes"]))
-    order = ("exclusions", "conditions", "situations", "mitigations")
-    for kind in order:
+    tracks = v["tracks"]
+    lines.append(f"容错：{tracks['tolerance']['label']}；问责、处分的一般规定：{tracks['general']['mitigating_label']}，"
+                 f"{tracks['general']['aggravating_label']}")
+    if v.get("read_as"):
+        lines.append("")
+        lines.append("■ 旧写法的事实是这样读取的")
+        for r in v["read_as"]:
+            new = "，".join(f"{k}={val}" for k, val in r["read_as"].items()) or "不再使用"
+            lines.append(f"  {r['fact']}={r['value']} → {new}（{r['note']}）")
+    for kind in KINDS:
         rs = [r for r in v["reasons"] if r["kind"] == kind]
         if not rs:
             continue
         lines.append("")
         lines.append(f"■ {rs[0]['kind_label']}")
         for r in rs:
-            lines.append(f"  {MARK[r['status']]} [{r['status_label']}] {r['title']}（{r['id']}）")
+            origin = f"，{r['origin_short']}" if r["origin"] != v["ruleset"] else ""
+            lines.append(f"  {MARK[r['status']]} [{r['status_label']}] {r['title']}（{r['id']}{origin}）")
             quote = f"“{r['text']}”" if r["verbatim"] else f"（大意）{r['text']}"
             lines.append(f"      {quote}")
             lines.append(f"      出处：{cite_text(r['cite'])}")
@@ -319,6 +566,10 @@ def to_text(v: dict[str, Any]) -> str:
         lines.append("■ 三个区分开来")
         for d in v["three_distinctions"]:
             lines.append(f"  {d['title']}：{d['status_label']}（{d['tolerable_side']} / {d['other_side']}）")
+    if v["coverage"]["note"] and not v["coverage"]["complete"]:
+        lines.append("")
+        lines.append("■ 收录范围")
+        lines.append(f"  {v['coverage']['note']}")
     if v["missing_facts"]:
         lines.append("")
         lines.append("■ 还需要查清的事实")
@@ -338,8 +589,10 @@ def to_text(v: dict[str, Any]) -> str:
         lines.append(f"  {st['stage']} · {st['name']}（{st['actor']}）：{st['action']}")
     for st in ns["appeal"]:
         lines.append(f"  申诉复核 · {st['name']}（{st['actor']}）：{st['action']}")
+    if v.get("scope"):
+        lines.append("")
+        lines.append(f"适用范围：{v['scope']}")
     lines.append("")
     lines.append(f"规则版本 {v['rules_version']}")
     lines.append(f"※ {v['disclaimer']}")
     return "\n".join(lines)
-

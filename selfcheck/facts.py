@@ -13,6 +13,8 @@ from .errors import FactsError, Problem
 from .model import LEVELS, QUANTITIES, UNKNOWN, RuleBase
 
 UNKNOWN_WORDS = {UNKNOWN, "不清楚", "unknown", ""}
+# Key of the normalized facts that lists how legacy facts were read: [{fact, value, read_as, note}].
+READ_AS = "__read_as__"
 
 
 def _default_locate(path: tuple[Any, ...]) -> str:
@@ -30,10 +32,29 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
                                   fix="例如 `intent: inadvertent`，每行一个事实")])
     facts = {f.id: f for f in rb.facts}
     quantities = {q.id for q in rb.quantities}
+    legacy = {old["id"]: old for old in rb.legacy}
     out: dict[str, Any] = {f.id: UNKNOWN for f in rb.facts}
     out.update({q: None for q in QUANTITIES if q in quantities})
+    read_as: list[dict[str, Any]] = []
     for key, value in raw.items():
-        if key in facts:
+        if key == READ_AS and isinstance(value, list):  # already normalized once: keep how it was read
+            read_as.extend(value)
+            continue
+        if key in legacy:
+            old = legacy[key]
+            if value is True and "yes" in old["values"]:
+                value = "yes"
+            elif value is False and "no" in old["values"]:
+                value = "no"
+            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
+                continue
+            if not isinstance(value, str) or value not in old["values"]:
+                problems.append(Problem(where((key,)), f"事实 {key} 的取值 {value!r} 无效",
+                                        ", ".join(old["values"]) + f", {UNKNOWN}",
+                                        f"改成允许的取值之一；{old['note']}"))
+                continue
+            read_as.append({"fact": key, "value": value, "read_as": dict(old["values"][value]), "note": old["note"]})
+        elif key in facts:
             fact = facts[key]
             if value is True and "yes" in fact.value_ids:
                 value = "yes"
@@ -50,7 +71,8 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
         elif key in quantities:
             if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
                 continue
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+                  and (isinstance(value, int) or math.isfinite(value)))
             if ok and key != "economic_loss_wan" and value != int(value):
                 ok = False
             if not ok:
@@ -63,8 +85,20 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
             problems.append(Problem(where((key,)), f"未知的事实 {key!r}",
                                     ", ".join(list(facts) + sorted(quantities)),
                                     "检查拼写；可用 `python -m selfcheck facts` 查看全部事实"))
+    for reading in read_as:  # a legacy answer fills new facts, unless they were answered differently
+        for fid, new in reading["read_as"].items():
+            given = raw.get(fid)
+            if fid in raw and out[fid] != UNKNOWN and out[fid] != new:
+                problems.append(Problem(where((reading["fact"],)),
+                                        f"旧事实 {reading['fact']}={reading['value']} 相当于 {fid}={new}，"
+                                        f"与同时填写的 {fid}={given} 矛盾", "",
+                                        f"只保留新的写法 {fid}，删去 {reading['fact']}"))
+            else:
+                out[fid] = new
     if problems:
         raise FactsError(problems)
+    if read_as:
+        out[READ_AS] = read_as
     if "loss_level" in facts:
         possible = derived_loss_levels(rb, out)
         if out["loss_level"] != UNKNOWN and out["loss_level"] not in possible:

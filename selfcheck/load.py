@@ -74,7 +74,7 @@ def compile_rules_with_problems(rules_dir: Path) -> tuple[dict[str, Any], list[P
     facts_data, facts_file = data("facts.yaml")
     vocab_data: dict[str, Any] = (
         v.compile_facts(facts_data, facts_file, locate, problems) if facts_data is not None
-        else {"facts": [], "quantities": [], "dimensions": [], "unknown_label": "不清楚"})
+        else {"facts": [], "quantities": [], "dimensions": [], "unknown_label": "不清楚", "legacy": []})
     vocab = v.Vocabulary(vocab_data["facts"])
     texts_data, texts_file = data("outcomes.yaml")
     texts = v.compile_texts(texts_data, texts_file, locate, problems) if texts_data is not None else {}
@@ -96,6 +96,10 @@ def compile_rules_with_problems(rules_dir: Path) -> tuple[dict[str, Any], list[P
                                         scale["id"] if scale else "", "删除 scale 以使用 rules/scale.yaml"))
     if not rulesets and not problems:
         problems.append(Problem(_rel(rules_dir), "没有找到任何规则集（<地区>.yaml）"))
+    order = {f["id"]: [val["id"] for val in f["values"]] for f in vocab_data["facts"]}
+    v.resolve_extends(rulesets, file_of, locate, problems, order)
+    if rulesets and facts_data is not None:
+        v.check_fact_use(vocab_data, rulesets, facts_file, locate, problems)
     v.check_periods(rulesets, file_of, locate, problems)
     proc_data, proc_file = data("procedure.yaml")
     procedures = v.compile_procedures(proc_data, proc_file, locate, problems,

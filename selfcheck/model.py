@@ -10,7 +10,12 @@ from typing import Any
 
 UNKNOWN = "unknown"
 OUTCOMES = ("eligible", "mitigable", "not_eligible", "undetermined")
-KINDS = ("exclusions", "conditions", "situations", "mitigations")
+# Item kinds, in evaluation order. The tolerance track (容错): exclusions (负面清单), conditions,
+# situations and reductions (容错减责); the general track of 问责/处分: aggravations (从重加重) and
+# mitigations (从轻减轻), evaluated whether or not an exclusion is hit.
+KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
+TOLERANCE_KINDS = ("exclusions", "conditions", "situations", "reductions")
+GENERAL_KINDS = ("aggravations", "mitigations")
 LEVELS = ("none", "ordinary", "larger", "major", "especially_major")
 QUANTITIES = ("economic_loss_wan", "deaths", "serious_injuries")
 
@@ -62,6 +67,8 @@ class Item:
     effective: str | None = None
     until: str | None = None
     note: str = ""
+    origin: str = ""  # the rule set the item comes from (a base set's id when inherited)
+    replaces: str | None = None  # the inherited item this one replaces
 
     def in_force(self, as_of: str) -> bool:
         return (self.effective is None or self.effective <= as_of) and (self.until is None or as_of < self.until)
@@ -95,6 +102,9 @@ class RuleSet:
     items: dict[str, tuple[Item, ...]]
     distinctions: tuple[Distinction, ...]
     advice: dict[str, str]
+    extends: str | None = None  # the base rule set (national) whose items this set inherits
+    coverage: dict[str, Any] = field(default_factory=dict)  # {complete: bool, note: str}
+    scope: str = ""
 
     def in_force(self, as_of: str) -> bool:
         return self.effective <= as_of and (self.until is None or as_of < self.until)
@@ -114,6 +124,7 @@ class RuleBase:
     rulesets: tuple[RuleSet, ...]
     procedures: dict[str, Any]
     version: str
+    legacy: tuple[dict[str, Any], ...] = ()  # retired or split facts, still accepted in facts files
     compiled: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @classmethod
@@ -128,8 +139,9 @@ class RuleBase:
         for rs in data["rulesets"]:
             items = {
                 kind: tuple(Item(kind, it["id"], it["title"], it["when"], it["text"], it["verbatim"], it["cite"],
-                                 it.get("effective"), it.get("until"), it.get("note", ""))
-                            for it in rs[kind])
+                                 it.get("effective"), it.get("until"), it.get("note", ""),
+                                 it.get("origin") or rs["id"], it.get("replaces"))
+                            for it in rs.get(kind, []))
                 for kind in KINDS
             }
             distinctions = tuple(
@@ -139,9 +151,12 @@ class RuleBase:
             )
             rulesets.append(RuleSet(rs["id"], rs["jurisdiction"], rs["title"], rs["short"], rs["issuer"],
                                     rs.get("number"), rs["effective"], rs.get("until"), rs["last_reviewed"],
-                                    rs["source"], rs.get("note", ""), items, distinctions, rs.get("advice", {})))
+                                    rs["source"], rs.get("note", ""), items, distinctions, rs.get("advice", {}),
+                                    rs.get("extends"), rs.get("coverage") or {"complete": True, "note": ""},
+                                    rs.get("scope", "")))
         return cls(facts, quantities, tuple(data["dimensions"]), data["unknown_label"], data["texts"],
-                   data.get("scale"), tuple(rulesets), data.get("procedures", {}), rules_version(data), data)
+                   data.get("scale"), tuple(rulesets), data.get("procedures", {}), rules_version(data),
+                   tuple(data.get("legacy", [])), data)
 
     # -- look-ups -------------------------------------------------------------------------------------
     def fact(self, fact_id: str) -> Fact:
@@ -163,6 +178,12 @@ class RuleBase:
             if rs.jurisdiction == jurisdiction and rs.in_force(as_of):
                 return rs
         return None
+
+    def ruleset(self, ruleset_id: str) -> RuleSet:
+        for rs in self.rulesets:
+            if rs.id == ruleset_id:
+                return rs
+        raise KeyError(ruleset_id)
 
     def latest(self, jurisdiction: str) -> RuleSet:
         sets = [rs for rs in self.rulesets if rs.jurisdiction == jurisdiction]

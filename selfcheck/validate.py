@@ -17,7 +17,9 @@ Path = tuple[Any, ...]
 Locate = Callable[[str, Path], str]
 
 DIMENSIONS = ("动机态度", "错误性质", "客观条件", "后果程度", "补救措施")
-ITEM_KINDS = ("exclusions", "conditions", "situations", "mitigations")
+ITEM_KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
+# Kinds where a replacement may not be more lenient than the inherited item without a cited reason.
+FLOOR_KINDS = ("exclusions", "aggravations", "conditions")
 OUTCOMES = ("eligible", "mitigable", "not_eligible", "undetermined")
 RELIABILITY = ("official", "secondary", "paper")
 ID_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -126,7 +128,8 @@ class Checker:
 def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem]) -> dict[str, Any]:
     c = Checker(file, locate, problems)
     out: dict[str, Any] = {"facts": [], "quantities": [], "dimensions": [], "unknown_label": "不清楚"}
-    if not c.mapping(data, (), ("facts", "dimensions", "unknown_label"), ("quantities",)):
+    out["legacy"] = []
+    if not c.mapping(data, (), ("facts", "dimensions", "unknown_label"), ("quantities", "legacy")):
         return out
     out["unknown_label"] = c.text(data, (), "unknown_label") or "不清楚"
     for i, dim in enumerate(c.items(data, (), "dimensions")):
@@ -174,6 +177,35 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
             if qid:
                 out["quantities"].append({"id": qid, "question": c.text(q, p, "question"),
                                           "help": c.text(q, p, "help"), "unit": c.text(q, p, "unit")})
+    values_of = {f["id"]: [v["id"] for v in f["values"]] for f in out["facts"]}
+    for i, old in enumerate(c.items(data, (), "legacy")):
+        p = ("legacy", i)
+        if not c.mapping(old, p, ("id", "note", "values")):
+            continue
+        lid = c.ident(old, p, seen)
+        maps: dict[str, dict[str, str]] = {}
+        vals = old.get("values")
+        if not isinstance(vals, dict) or not vals:
+            c.add(p + ("values",), "values 应为映射：旧取值 → {新事实: 新取值}", fix="例如 unclear: {rules_clarity: unclear}")
+            continue
+        for raw_vid, target in vals.items():
+            vid = _value(raw_vid)
+            vp = p + ("values", raw_vid)
+            if not isinstance(target, dict):
+                c.add(vp, f"旧取值 {vid!r} 应映射为 {{新事实: 新取值}}（可以为空 {{}}）")
+                continue
+            mapped = {}
+            for fid, new in target.items():
+                new = _value(new)
+                if fid not in values_of:
+                    c.add(vp + (fid,), f"未知的事实 {fid!r}", ", ".join(values_of), "映射到 facts 中定义的事实")
+                elif new not in values_of[fid]:
+                    c.add(vp + (fid,), f"事实 {fid} 没有取值 {new!r}", ", ".join(values_of[fid]))
+                else:
+                    mapped[fid] = new
+            maps[vid] = mapped
+        if lid:
+            out["legacy"].append({"id": lid, "note": c.text(old, p, "note"), "values": maps})
     return out
 
 
@@ -291,10 +323,10 @@ def expr_facts(expr: Any) -> set[str]:
 # -- rule sets --------------------------------------------------------------------------------------
 
 ITEM_KEYS = ("id", "title", "when", "text", "cite")
-ITEM_OPTIONAL = ("verbatim", "effective", "until", "note")
-RULESET_KEYS = ("id", "title", "short", "issuer", "effective", "last_reviewed", "source") + ITEM_KINDS[2:3] + ("advice",)
-RULESET_OPTIONAL = ("number", "until", "note", "exclusions", "conditions", "mitigations", "distinctions",
-                    "scale", "jurisdiction")
+ITEM_OPTIONAL = ("verbatim", "effective", "until", "note", "replaces", "more_lenient_because")
+RULESET_KEYS = ("id", "title", "short", "issuer", "effective", "last_reviewed", "source", "advice", "coverage")
+RULESET_OPTIONAL = ("number", "until", "note", "distinctions", "scale", "jurisdiction", "extends", "scope",
+                    *ITEM_KINDS)
 
 
 def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: list[Problem],
@@ -322,6 +354,13 @@ def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: l
             out["source"]["note"] = c.text(source, ("source",), "note")
     out["note"] = c.text(data, (), "note") if data.get("note") else ""
     out["scale"] = c.text(data, (), "scale") if data.get("scale") else None
+    out["extends"] = c.text(data, (), "extends") if data.get("extends") else None
+    out["scope"] = c.text(data, (), "scope") if data.get("scope") else ""
+    coverage = data.get("coverage")
+    out["coverage"] = {"complete": True, "note": ""}
+    if coverage is not None and c.mapping(coverage, ("coverage",), ("complete", "note")):
+        out["coverage"] = {"complete": c.boolean(coverage, ("coverage",), "complete", True),
+                           "note": c.text(coverage, ("coverage",), "note") or ""}
     for kind in ITEM_KINDS:
         out[kind] = []
         for i, item in enumerate(c.items(data, (), kind)):
@@ -338,9 +377,13 @@ def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: l
             }
             if item.get("note"):
                 compiled["note"] = c.text(item, p, "note")
+            if item.get("replaces") is not None:
+                compiled["replaces"] = c.text(item, p, "replaces")
+            if item.get("more_lenient_because") is not None:
+                compiled["more_lenient_because"] = c.text(item, p, "more_lenient_because")
             out[kind].append(compiled)
-    if not out["situations"] and "situations" in data:
-        c.add(("situations",), "至少要有一种容错情形")
+    if not out["situations"] and not out["extends"]:
+        c.add(("situations",), "至少要有一种容错情形", fix="列出规定中的容错情形；地方规则集可以写 extends: national 继承全国性规定")
     out["distinctions"] = []
     for i, d in enumerate(c.items(data, (), "distinctions")):
         p = ("distinctions", i)
@@ -386,10 +429,31 @@ def check_periods(rulesets: list[dict[str, Any]], file_of: dict[str, str], locat
 
 # -- outcome texts ------------------------------------------------------------------------------------
 
+TEXT_BLOCKS: dict[str, Any] = {
+    "kinds": ITEM_KINDS,
+    "statuses": ("hit", "not_hit", "met", "unmet", "unknown"),
+    "distinction_statuses": ("tolerable", "other", "not_applicable", "unknown"),
+    "tracks": {"tolerance": ("exempt", "reduced", "refused", "not_covered", "unknown"), "mitigating": ("yes", "no", "unknown"),
+               "aggravating": ("yes", "no", "unknown")},
+    "meanings": ("reduced", "general", "gap", "gap_mitigable"),
+    "coverage": ("not_eligible", "mitigable"),
+    "why": ("exclusions", "aggravations", "conditions", "situations", "no_situation", "reductions", "mitigations",
+            "unknown"),
+    "fallback": ("note", "none"),
+}
+
+
+def _string_keys(obj: Any) -> Any:
+    """YAML 1.1 reads a bare yes/no key as a boolean: read it back as "yes"/"no"."""
+    if isinstance(obj, dict):
+        return {(_value(k) if isinstance(k, bool) else k): _string_keys(v) for k, v in obj.items()}
+    return obj
+
+
 def compile_texts(data: Any, file: str, locate: Locate, problems: list[Problem]) -> dict[str, Any]:
     c = Checker(file, locate, problems)
-    out: dict[str, Any] = {"outcomes": {}, "kinds": {}, "statuses": {}, "distinction_statuses": {}, "disclaimer": ""}
-    if not c.mapping(data, (), ("outcomes", "kinds", "statuses", "distinction_statuses", "disclaimer")):
+    out: dict[str, Any] = {"outcomes": {}, "disclaimer": "", **{k: {} for k in TEXT_BLOCKS}}
+    if not c.mapping(data, (), ("outcomes", "disclaimer", *TEXT_BLOCKS)):
         return out
     for i, o in enumerate(c.items(data, (), "outcomes")):
         p: Path = ("outcomes", i)
@@ -400,11 +464,18 @@ def compile_texts(data: Any, file: str, locate: Locate, problems: list[Problem])
     for o in OUTCOMES:
         if o not in out["outcomes"]:
             c.add(("outcomes",), f"缺少结果 {o} 的文字", fix="补上这一项的 id、label、meaning")
-    expected = {"kinds": ITEM_KINDS, "statuses": ("hit", "not_hit", "met", "unmet", "unknown"),
-                "distinction_statuses": ("tolerable", "other", "not_applicable", "unknown")}
-    for key, ids in expected.items():
-        if c.mapping(data.get(key), (key,), ids):
-            out[key] = {k: c.text(data[key], (key,), k) for k in ids}
+
+    def block(obj: Any, path: Path, shape: Any) -> dict[str, Any]:
+        if isinstance(shape, dict):
+            if not c.mapping(obj, path, shape):
+                return {}
+            return {k: block(obj[k], path + (k,), sub) for k, sub in shape.items() if obj.get(k) is not None}
+        if not c.mapping(obj, path, tuple(shape)):
+            return {}
+        return {k: c.text(obj, path, k) for k in shape if obj.get(k) is not None}
+
+    for key, shape in TEXT_BLOCKS.items():
+        out[key] = block(_string_keys(data.get(key)), (key,), shape)
     out["disclaimer"] = c.text(data, (), "disclaimer") or ""
     return out
 
@@ -483,3 +554,134 @@ def compile_procedures(data: Any, file: str, locate: Locate, problems: list[Prob
         out[key] = {"title": c.text(proc, p, "title"), "cite": compile_cite(c, proc, p), "stages": stages,
                     "appeal": appeal, "note": c.text(proc, p, "note") if proc.get("note") else ""}
     return out
+
+
+# -- layering: a rule set that extends another ------------------------------------------------------
+
+def holds(when: dict[str, Any], facts: dict[str, str], order: dict[str, list[str]]) -> bool:
+    """Evaluate a compiled `when` on complete facts (used by the leniency check; the engine has its own)."""
+    if "all" in when:
+        return all(holds(w, facts, order) for w in when["all"])
+    if "any" in when:
+        return any(holds(w, facts, order) for w in when["any"])
+    if "not" in when:
+        return not holds(when["not"], facts, order)
+    value = facts[when["fact"]]
+    if "is" in when:
+        return bool(value == when["is"])
+    if "in" in when:
+        return value in when["in"]
+    values = order[when["fact"]]
+    if "at_most" in when:
+        return values.index(value) <= values.index(when["at_most"])
+    return values.index(value) >= values.index(when["at_least"])
+
+
+def more_lenient(kind: str, old: Any, new: Any, order: dict[str, list[str]]) -> dict[str, str] | None:
+    """A fact combination where `new` is more lenient than `old` (None if there is none).
+
+    Exclusions and aggravations are more lenient when the old one is hit and the new one is not;
+    conditions when the old one is unmet and the new one is met. Exhaustive over the facts that
+    either expression reads (a handful of small domains)."""
+    import itertools
+
+    facts = sorted(expr_facts(old) | expr_facts(new))
+    for combo in itertools.product(*(order[f] for f in facts)):
+        env = dict(zip(facts, combo, strict=True))
+        a, b = holds(old, env, order), holds(new, env, order)
+        if (kind == "conditions" and not a and b) or (kind != "conditions" and a and not b):
+            return env
+    return None
+
+
+def resolve_extends(rulesets: list[dict[str, Any]], file_of: dict[str, str], locate: Locate,
+                    problems: list[Problem], order: dict[str, list[str]]) -> None:
+    """Give every rule set that `extends` a base the base's items (marked with their origin), in place.
+
+    The province adds items, or replaces an inherited one by naming it in `replaces` (same kind).
+    A replacement of an exclusion, aggravation or condition that is more lenient than the national
+    floor needs `more_lenient_because` (the province's own explicit words, cited in the item)."""
+    by_id = {rs["id"]: rs for rs in rulesets}
+    for rs in rulesets:
+        for kind in ITEM_KINDS:
+            for it in rs[kind]:
+                it.setdefault("origin", rs["id"])
+    for rs in rulesets:
+        base_id = rs.get("extends")
+        file = file_of[rs["id"]]
+        if not base_id:
+            for kind in ITEM_KINDS:
+                for i, it in enumerate(rs[kind]):
+                    if it.get("replaces"):
+                        problems.append(Problem(locate(file, (kind, i, "replaces")),
+                                                f"条目 {it['id']} 写了 replaces，但本规则集没有 extends",
+                                                fix="删去 replaces，或在规则集顶层写 extends: national"))
+            continue
+        base = by_id.get(base_id)
+        if base is None or base is rs:
+            problems.append(Problem(locate(file, ("extends",)), f"extends 指向不存在的规则集 {base_id!r}",
+                                    ", ".join(r["id"] for r in rulesets if r is not rs), "写 extends: national"))
+            continue
+        if base.get("extends"):
+            problems.append(Problem(locate(file, ("extends",)), f"规则集 {base_id} 本身也继承了别的规则集；只支持一层继承",
+                                    fix="让地方规则集直接 extends: national"))
+            continue
+        if rs["effective"] and base["effective"] and rs["effective"] < base["effective"]:
+            problems.append(Problem(locate(file, ("effective",)),
+                                    f"施行日期 {rs['effective']} 早于它继承的规则集 {base_id}（{base['effective']}）",
+                                    fix="核对日期；地方规定不会早于它所依据的全国性规定"))
+        inherited_ids = {it["id"]: (kind, it) for kind in ITEM_KINDS for it in base[kind]}
+        for kind in ITEM_KINDS:
+            merged = [dict(it) for it in base[kind]]
+            own = []
+            for i, it in enumerate(rs[kind]):
+                target = it.get("replaces")
+                if not target:
+                    own.append(it)
+                    continue
+                where = locate(file, (kind, i, "replaces"))
+                if target not in inherited_ids:
+                    problems.append(Problem(where, f"replaces 指向 {base_id} 中不存在的条目 {target!r}",
+                                            fix="写被替换的全国性条目的 id"))
+                    continue
+                old_kind, old = inherited_ids[target]
+                if old_kind != kind:
+                    problems.append(Problem(where, f"条目 {it['id']}（{kind}）不能替换另一类的条目 {target}（{old_kind}）",
+                                            fix="把这个条目放到与被替换条目相同的一类里"))
+                    continue
+                if kind in FLOOR_KINDS and it.get("when") and old.get("when") and not it.get("more_lenient_because"):
+                    env = more_lenient(kind, old["when"], it["when"], order)
+                    if env is not None:
+                        shown = "，".join(f"{k}={v}" for k, v in env.items())
+                        problems.append(Problem(
+                            where, f"条目 {it['id']} 比它替换的全国性条目 {target} 更宽松（例如 {shown} 时）",
+                            fix="地方规定不能比全国性规定的负面清单、从重情节和容错条件更宽松；只有地方原文明确这样规定时，"
+                                "才写 more_lenient_because 说明依据，并在 cite 中引用那句原文"))
+                        continue
+                merged = [it if m["id"] == target else m for m in merged]
+            rs[kind] = merged + own
+        if not rs.get("distinctions"):
+            rs["distinctions"] = [dict(d) for d in base.get("distinctions", [])]
+    for rs in rulesets:
+        if rs.get("extends") and not rs["situations"]:
+            problems.append(Problem(locate(file_of[rs["id"]], ("situations",)), "至少要有一种容错情形"))
+
+
+def check_fact_use(facts_data: dict[str, Any], rulesets: list[dict[str, Any]], facts_file: str, locate: Locate,
+                   problems: list[Problem]) -> None:
+    """Every fact the self-check asks must be read by some item or distinction of some rule set."""
+    used: set[str] = set()
+    for rs in rulesets:
+        for kind in ITEM_KINDS:
+            for it in rs[kind]:
+                if it.get("when"):
+                    used |= expr_facts(it["when"])
+        for d in rs.get("distinctions", []):
+            for key in ("tolerable_when", "other_when"):
+                if d.get(key):
+                    used |= expr_facts(d[key])
+    for i, f in enumerate(facts_data.get("facts", [])):
+        if f["id"] not in used:
+            problems.append(Problem(locate(facts_file, ("facts", i, "id")),
+                                    f"事实 {f['id']}（“{f['question']}”）没有被任何规则集的条款读取：问了也不影响结果",
+                                    fix="删去这个问题（旧的事实文件可以靠 legacy 继续使用），或在规则集中加入读取它的有出处的条款"))

@@ -30,17 +30,29 @@ def holds(when: dict[str, Any], facts: dict[str, str], order: dict[str, list[str
     return values.index(value) >= values.index(when["at_least"])
 
 
-def outcome(rs: Any, facts: dict[str, str], order: dict[str, list[str]], as_of: str) -> str:
-    def any_of(kind: str) -> bool:
-        return any(holds(it.when, facts, order) for it in rs.items[kind] if it.in_force(as_of))
+def values(rs: Any, kind: str, facts: dict[str, str], order: dict[str, list[str]], as_of: str) -> list[bool]:
+    return [holds(it.when, facts, order) for it in rs.items[kind] if it.in_force(as_of)]
 
-    excluded = any_of("exclusions")
-    conditions = all(holds(it.when, facts, order) for it in rs.items["conditions"] if it.in_force(as_of))
-    if not excluded and conditions and any_of("situations"):
+
+def tolerance(rs: Any, facts: dict[str, str], order: dict[str, list[str]], as_of: str) -> str:
+    """The 容错 track: exempt (免责), reduced (容错减责) or refused (不予容错)."""
+    excluded = any(values(rs, "exclusions", facts, order, as_of))
+    aggravated = any(values(rs, "aggravations", facts, order, as_of))
+    conditions = all(values(rs, "conditions", facts, order, as_of))
+    if not excluded and not aggravated and conditions and any(values(rs, "situations", facts, order, as_of)):
+        return "exempt"
+    if not excluded and any(values(rs, "reductions", facts, order, as_of)):
+        return "reduced"
+    return "refused"
+
+
+def outcome(rs: Any, facts: dict[str, str], order: dict[str, list[str]], as_of: str) -> str:
+    track = tolerance(rs, facts, order, as_of)
+    if track == "exempt":
         return "eligible"
-    if excluded:
-        return "not_eligible"
-    return "mitigable" if any_of("mitigations") else "not_eligible"
+    if track == "reduced" or any(values(rs, "mitigations", facts, order, as_of)):
+        return "mitigable"
+    return "not_eligible"
 
 
 def completions(rb: Any, facts: dict[str, str]) -> itertools.product:

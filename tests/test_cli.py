@@ -69,15 +69,19 @@ def test_stdin_and_yes_no_booleans():
     code, out, err = run(["evaluate", "--facts", "-"], stdin=text)
     assert code == 0, err
     v = json.loads(out)
-    assert v["outcome"] == "not_eligible" and v["facts"]["cooperation"] == "yes"
+    assert v["facts"]["cooperation"] == "yes" and v["facts"]["repeat"] == "no"
+    # a knowing violation is never tolerated; telling the truth is still a general mitigating circumstance
+    assert v["outcome"] == "mitigable" and v["tracks"]["tolerance"]["status"] == "refused"
 
 
 def test_batch_jsonl():
-    lines = "\n".join(json.dumps(dict(GOOD, intent=i)) for i in ("inadvertent", "knowing_violation")) + "\n"
+    rows = [GOOD, dict(GOOD, intent="knowing_violation"),
+            dict(GOOD, intent="knowing_violation", remedy="none", cooperation="no")]
+    lines = "\n".join(json.dumps(r) for r in rows) + "\n"
     code, out, err = run(["batch", "--as-of", "2025-06-30"], stdin=lines)
     assert code == 0, err
     outcomes = [json.loads(x)["outcome"] for x in out.splitlines()]
-    assert outcomes == ["eligible", "not_eligible"]
+    assert outcomes == ["eligible", "mitigable", "not_eligible"]
 
 
 def test_compare_all_jurisdictions(tmp_path, rb):
@@ -99,19 +103,30 @@ def test_facts_and_jurisdictions_json(rb):
 
 
 def test_as_of_picks_items_in_force(tmp_path):
-    """纪律处分条例 (2023) items apply from 2024-01-01 only."""
+    """纪律处分条例: the 2018 version's items apply until 2023-12-31, the 2023 version's from 2024-01-01,
+    and before 2019-09-01 the 问责条例 has no 第十七条 yet."""
     f = write(tmp_path, "f.json", json.dumps({}))
-    _, before, _ = run(["evaluate", "--facts", f, "--as-of", "2023-06-30"])
-    _, after, _ = run(["evaluate", "--facts", f, "--as-of", "2025-06-30"])
-    ids_before = {r["id"] for r in json.loads(before)["reasons"]}
-    ids_after = {r["id"] for r in json.loads(after)["reasons"]}
-    assert ids_before < ids_after
+    ids = {}
+    for day in ("2017-06-30", "2023-06-30", "2025-06-30"):
+        _, out, _ = run(["evaluate", "--facts", f, "--as-of", day])
+        ids[day] = {r["id"] for r in json.loads(out)["reasons"]}
+    assert "nat-mi-dcr2018-17-2" in ids["2023-06-30"] and "nat-mi-dcr-17-2" not in ids["2023-06-30"]
+    assert "nat-mi-dcr-17-2" in ids["2025-06-30"] and "nat-mi-dcr2018-17-2" not in ids["2025-06-30"]
+    assert "nat-si-3d-pilot" in ids["2017-06-30"] and "nat-si-17-1-pilot" not in ids["2017-06-30"]
+    assert "nat-mi-dcr2015-16-3" in ids["2017-06-30"]
+
+
+def test_a_province_before_its_own_rules_falls_back_to_the_national_floor(tmp_path):
+    f = write(tmp_path, "f.json", json.dumps(GOOD))
+    code, out, err = run(["evaluate", "--facts", f, "--jurisdiction", "jiangsu", "--as-of", "2017-12-31", "--format", "text"])
+    assert code == 0, err
+    assert "江苏规定自2018年5月21日起施行" in out and "只按当时已有的全国规定" in out
 
 
 def test_as_of_before_any_rule_set(tmp_path):
     f = write(tmp_path, "f.json", "{}")
     code, out, err = run(["evaluate", "--facts", f, "--as-of", "2001-01-01"])
-    assert code == 1 and out == "" and "没有正在施行的规则集" in err
+    assert code == 1 and out == "" and "2001年1月1日时的规定没有收录" in err and "2016-01-18" in err
 
 
 def test_lint_passes_on_shipped_rules_and_content():

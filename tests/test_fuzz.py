@@ -138,8 +138,11 @@ SET_FILES = ("national.yaml", "jiangsu.yaml", "shaanxi.yaml")
 REQUIRED_ITEM_KEYS = ("id", "title", "when", "text", "cite")
 
 
+KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
+
+
 def items_of(data: dict) -> list[dict]:
-    return [it for kind in ("exclusions", "conditions", "situations", "mitigations") for it in data.get(kind) or []]
+    return [it for kind in KINDS for it in data.get(kind) or []]
 
 
 def mutate_rules(rng: random.Random, d: Path) -> str:
@@ -147,9 +150,9 @@ def mutate_rules(rng: random.Random, d: Path) -> str:
     kind = rng.randrange(11)
     if kind == 10:  # a syntax error in any file
         name = rng.choice(sorted(p.name for p in d.glob("*.yaml")))
-        text = (d / name).read_text(encoding="utf-8")
-        cut = rng.randrange(len(text))
-        (d / name).write_text(text[:cut] + "\n{[: ,\n" + text[cut:], encoding="utf-8")
+        lines = (d / name).read_text(encoding="utf-8").splitlines(keepends=True)
+        cut = rng.randrange(len(lines) + 1)  # a line of its own: never inside a quoted string
+        (d / name).write_text("".join(lines[:cut]) + "{[: ,\n" + "".join(lines[cut:]), encoding="utf-8")
         return f"syntax error in {name}"
     name = rng.choice(SET_FILES) if kind < 8 else rng.choice(("facts.yaml", "scale.yaml", "procedure.yaml"))
     path = d / name
@@ -178,7 +181,7 @@ def mutate_rules(rng: random.Random, d: Path) -> str:
                                                                "reliability": "rumour"}])
         what = "bad citation"
     elif kind == 5:
-        kind_name = rng.choice([k for k in ("exclusions", "conditions", "situations", "mitigations") if data.get(k)])
+        kind_name = rng.choice([k for k in KINDS if data.get(k)])
         data[kind_name].append(dict(rng.choice(data[kind_name])))
         what = "duplicated id"
     elif kind == 6:

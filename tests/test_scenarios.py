@@ -6,8 +6,14 @@ tests/cases/<jurisdiction>/*.yaml each hold a list of scenarios:
       as_of: 2025-06-30            # optional; default: the scenario suite's DEFAULT_AS_OF
       facts: {work_context: reform_pilot, cause: inexperience, ...}
       outcome: eligible
+      tolerance: exempt            # optional: the 容错 track (exempt/reduced/refused/not_covered/unknown)
+      gap: "yes"                   # optional: the collected text does not cover the situation
+      fallback: true               # optional: the jurisdiction's own rules were not in force yet
       reasons: [nat-si-17-1-pilot]  # items whose status must be met (or hit, for exclusions)
       not_reasons: [nat-ex-private-gain]   # optional: items that must NOT be met/hit
+
+tests/cases/compare/*.yaml hold scenarios run in several jurisdictions at once: `outcomes` maps each
+jurisdiction to its expected outcome (and `why` says why that outcome is right).
 
 A test also fails if any item of any rule set is never met/hit by some scenario.
 """
@@ -30,9 +36,14 @@ DECISIVE = {"met", "hit"}
 def load_scenarios() -> list[tuple[str, str, dict[str, Any]]]:
     out = []
     for path in sorted(CASES.glob("*/*.yaml")):
-        jurisdiction = path.parent.name
         for i, sc in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
-            out.append((jurisdiction, f"{path.parent.name}/{path.name}#{i + 1} {sc.get('name', '')}", sc))
+            name = f"{path.parent.name}/{path.name}#{i + 1} {sc.get('name', '')}"
+            if path.parent.name == "compare":
+                assert sc.get("why"), f"{name}: a comparison scenario says why its outcomes are right"
+                for jurisdiction, outcome in sc["outcomes"].items():
+                    out.append((jurisdiction, f"{name} [{jurisdiction}]", {**sc, "outcome": outcome}))
+            else:
+                out.append((path.parent.name, name, sc))
     return out
 
 
@@ -48,6 +59,11 @@ def test_scenario(rb, jurisdiction, name, sc):
     v = evaluate(rb, sc["facts"], jurisdiction, str(sc.get("as_of", DEFAULT_AS_OF)))
     status = {r["id"]: r["status"] for r in v["reasons"]}
     assert v["outcome"] == sc["outcome"], (name, v["outcome"], [(r["id"], r["status"]) for r in v["reasons"]])
+    if "tolerance" in sc:
+        assert v["tracks"]["tolerance"]["status"] == sc["tolerance"], (name, v["tracks"])
+    if "gap" in sc:
+        assert v["coverage"]["gap"] == sc["gap"], (name, v["coverage"])
+    assert bool(v["fallback"]) == bool(sc.get("fallback")), (name, v["fallback"])
     for rid in sc.get("reasons", []):
         assert rid in status, f"{name}: reason {rid} is not an item of {jurisdiction} in force"
         assert status[rid] in DECISIVE, f"{name}: {rid} is {status[rid]}, expected met/hit"

@@ -43,7 +43,7 @@ from _paths import add_generated, error, log, problem  # noqa: E402
 
 EXPECTED = {"exempted": "eligible", "reduced": "mitigable", "refused": "not_eligible"}
 DECISION_LABEL = {"exempted": "免责", "reduced": "减责", "refused": "不予容错"}
-STATUS_LABEL = {"agree": "一致", "undetermined": "事实不足", "disagree": "不一致"}
+STATUS_LABEL = {"agree": "一致", "undetermined": "事实不足", "not_covered": "收录条文未涵盖", "disagree": "不一致"}
 KIND_LABEL = {"missing_rule": "规则缺失", "ambiguous_fact": "事实不明或有歧义",
               "unexplained": "公开的规则解释不了这一决定"}
 DISTINCTION_UNKNOWN = {"none": "不涉及", "unknown": "来源未写明"}
@@ -80,17 +80,10 @@ def _rulebase(config):
     return RuleBase.from_compiled(compiled)
 
 
-def _as_of(rb, jurisdiction: str, year: int) -> tuple[str, bool]:
-    """(date, shifted): the end of the case's year, or the first day a rule set of the jurisdiction
-    is in force when none is in force then (shifted=True)."""
-    end = f"{year}-12-31"
-    if rb.ruleset_for(jurisdiction, end) is not None:
-        return end, False
-    later = sorted(rs.effective for rs in rb.rulesets if rs.jurisdiction == jurisdiction and rs.effective > end)
-    if later:
-        return later[0], True
-    starts = sorted(rs.effective for rs in rb.rulesets if rs.jurisdiction == jurisdiction)
-    return starts[0], True
+def _as_of(year: int) -> str:
+    """The end of the case's year: the rules in force then (a province whose own rules came later is
+    checked on the national floor of that time, and the verdict says so)."""
+    return f"{year}-12-31"
 
 
 def status_of(expected: str, verdict: dict) -> str:
@@ -98,6 +91,8 @@ def status_of(expected: str, verdict: dict) -> str:
         return "agree"
     if verdict["outcome"] == "undetermined" and expected in {p["id"] for p in verdict["possible_outcomes"]}:
         return "undetermined"
+    if expected == "eligible" and verdict["coverage"]["gap"] == "yes":
+        return "not_covered"  # nothing bars tolerance, but the collected text lists no such situation
     return "disagree"
 
 
@@ -145,9 +140,7 @@ def _load_cases(config, rb) -> list[dict]:
             year = int(data["year"])
             verdicts = {}
             for j in rb.jurisdictions():
-                as_of, shifted = _as_of(rb, j, year)
-                v = evaluate(rb, facts, j, as_of)
-                v["_shifted"] = shifted
+                v = evaluate(rb, facts, j, _as_of(year))
                 v["_status"] = status_of(EXPECTED[data["decision"]["outcome"]], v)
                 verdicts[j] = v
         except Exception as exc:  # the checker refused the facts: lint should have caught it
@@ -280,12 +273,13 @@ def tally(rb, cases: list[dict]) -> dict:
     """{jurisdiction: {agree, undetermined, disagree, total}} plus 'overall'."""
     out: dict = {}
     for j in rb.jurisdictions():
-        t = {"agree": 0, "undetermined": 0, "disagree": 0}
+        t = {"agree": 0, "undetermined": 0, "not_covered": 0, "disagree": 0}
         for c in cases:
             t[c["verdicts"][j]["_status"]] += 1
         t["total"] = len(cases)
         out[j] = t
-    out["overall"] = {k: sum(out[j][k] for j in rb.jurisdictions()) for k in ("agree", "undetermined", "disagree", "total")}
+    out["overall"] = {k: sum(out[j][k] for j in rb.jurisdictions())
+                      for k in ("agree", "undetermined", "not_covered", "disagree", "total")}
     return out
 
 
@@ -312,15 +306,16 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
         "",
         "## 汇总",
         "",
-        "| 规则 | 一致 | 事实不足 | 不一致 | 案例数 |",
-        "|---|---|---|---|---|",
+        "| 规则 | 一致 | 事实不足 | 收录条文未涵盖 | 不一致 | 案例数 |",
+        "|---|---|---|---|---|---|",
     ]
     for j in rb.jurisdictions():
         r = t[j]
         lines.append(f"| [{shorts[j]}](../rules/{rb.latest(j).id}.md) | {r['agree']} | {r['undetermined']} | "
-                     f"{r['disagree']} | {r['total']} |")
+                     f"{r['not_covered']} | {r['disagree']} | {r['total']} |")
     o = t["overall"]
-    lines.append(f"| **合计（案例×规则）** | {o['agree']} | {o['undetermined']} | {o['disagree']} | {o['total']} |")
+    lines.append(f"| **合计（案例×规则）** | {o['agree']} | {o['undetermined']} | {o['not_covered']} | {o['disagree']} | "
+                 f"{o['total']} |")
     lines += ["", "## 不一致的案例及原因", ""]
     rows = [(c, j) for c in cases for j in rb.jurisdictions() if c["verdicts"][j]["_status"] == "disagree"]
     if not rows:
@@ -331,7 +326,7 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
             v = c["verdicts"][j]
             r = c["reasons"].get(j) or {}
             possible = "、".join(p["label"] for p in v["possible_outcomes"])
-            verdict = v["label"] + (f"（可能：{possible}）" if v["outcome"] == "undetermined" else "")
+            verdict = v["headline"] + (f"（可能：{possible}）" if v["outcome"] == "undetermined" else "")
             lines.append(
                 f"| [{_md(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
                 f"{DECISION_LABEL[c['data']['decision']['outcome']]} | {_md(verdict)} | "
@@ -392,16 +387,17 @@ def case_block(rb, c: dict) -> str:
     notes = []
     for j, v in c["verdicts"].items():
         rs = _ruleset(rb, v["ruleset"])
-        date = v["as_of"] + ("※" if v["_shifted"] else "")
-        if v["_shifted"]:
-            notes.append(f"※ 本案发生在{d['year']}年，当时{rs.short}这套规则尚未施行；表中按它施行的第一天"
-                         f"（{v['as_of']}）推演，只供对照。")
-        verdict = v["label"]
+        date = v["as_of"] + ("※" if v["fallback"] else "")
+        if v["fallback"]:
+            notes.append(f"※ {v['fallback']['note']}")
+        verdict = v["headline"]
         if v["outcome"] == "undetermined":
             verdict += "（可能：" + "、".join(p["label"] for p in v["possible_outcomes"]) + "）"
         if v["_status"] == "disagree":
             r = c["reasons"].get(j) or {}
             why = f"{KIND_LABEL.get(r.get('kind'), '')}：{r.get('reason', '')}"
+        elif v["_status"] == "not_covered":
+            why = v["coverage"]["note"]
         elif v["_status"] == "undetermined":
             missing = "、".join(m["question"].rstrip("？?") for m in v["missing_facts"][:3])
             more = f"等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else ""

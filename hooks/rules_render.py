@@ -14,14 +14,16 @@ from typing import Any
 
 import procedure_svg
 
-KIND_ORDER = ("exclusions", "conditions", "situations", "mitigations")
-KIND_LABEL = {"exclusions": "负面清单", "conditions": "容错条件", "situations": "容错情形",
-              "mitigations": "从轻减轻情节"}
+KIND_ORDER = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
+KIND_LABEL = {"exclusions": "负面清单", "aggravations": "从重、加重情节", "conditions": "容错条件",
+              "situations": "容错情形", "reductions": "容错减责情形", "mitigations": "从轻、减轻情节"}
 KIND_HELP = {
-    "exclusions": "触及其中任何一项，就不属于容错范围。",
-    "conditions": "要容错，这些条件都要满足。",
-    "situations": "要容错，至少要符合其中一种情形。",
-    "mitigations": "不能容错时，具备这些情节的可以依规从轻或减轻处理。",
+    "exclusions": "触及其中任何一项，就不属于容错范围（既不能容错免责，也不能容错减责）。",
+    "aggravations": "问责、处分时应当从重或加重的情节；具备其中任何一项，就不能容错免责。",
+    "conditions": "要容错免责，这些条件都要满足。",
+    "situations": "要容错免责，至少要符合其中一种情形。",
+    "reductions": "不能容错免责、但没有触及负面清单时，符合这些情形的可以容错减责（从轻、减轻处理）。",
+    "mitigations": "问责、处分的一般规定：不论能否容错，具备这些情节的都可以依规从轻或减轻处理。这不是容错。",
 }
 RELIABILITY = {"official": "官方文本", "secondary": "公开转载或二手来源", "paper": "仅见于陈朋（2022）论文的引述"}
 
@@ -174,10 +176,11 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
         "",
         f"# {esc(rs['title'])}",
         "",
-        "!!! info \"本页由规则文件自动生成\"",
-        f"    本页内容来自项目的规则文件 `rules/{rs['id']}.yaml`，与匿名自查使用的是同一份数据。"
+        "!!! info \"本页由规则数据自动生成\"",
+        "    本页与匿名自查使用的是同一份规则数据。"
         "条文分“原文”和“转述”两种：只有注明“原文”的才是从所列来源逐字摘录的。",
         "",
+        *(_inherit_note(rs, compiled)),
         "| 项目 | 内容 |",
         "|---|---|",
         f"| 地区 | {esc(rs['short'])} |",
@@ -191,12 +194,29 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
     ]
     if rs.get("note"):
         lines += ["!!! warning \"核对说明：哪些内容还没能核实\"", f"    {esc(rs['note'])}", ""]
+    coverage = rs.get("coverage") or {}
+    if coverage.get("complete") is False and coverage.get("note"):
+        lines += ["!!! note \"收录得不完整\"", f"    {esc(coverage['note'])}"
+                  "自查时，如果没有触及负面清单和从重情节、条件也都满足，只是不在已收录的情形之中，"
+                  "结果会写明“收录的条文未涵盖这种情形”，而不是简单地说不符合。", ""]
     cites: list[dict | None] = []
     for kind in KIND_ORDER:
-        items = rs.get(kind) or []
+        all_items = rs.get(kind) or []
+        items = [it for it in all_items if it.get("origin", rs["id"]) == rs["id"]]
+        inherited = [it for it in all_items if it.get("origin", rs["id"]) != rs["id"]]
+        if not all_items:
+            continue
         lines += [f"## {KIND_LABEL[kind]}", "", KIND_HELP[kind], ""]
+        if inherited:
+            base = next((r for r in compiled.get("rulesets", []) if r["id"] == inherited[0]["origin"]), None)
+            name = base["short"] if base else inherited[0]["origin"]
+            links = "；".join(f"[{esc(it['title'])}]({inherited[0]['origin']}.md#{it['id']})" for it in inherited)
+            lines += [f"继承自{esc(name)}性规定（在这里同样适用）：{links}。", ""]
         if not items:
-            lines += ["本规则集没有收录这一类条款（原文未见或未作规定）。", ""]
+            if not inherited:
+                lines += ["本规则集没有收录这一类条款（原文未见或未作规定）。", ""]
+            else:
+                lines += [f"{esc(rs['short'])}自己的规定中，本站没有收录这一类条款。", ""]
             continue
         for it in items:
             cites.append(it.get("cite"))
@@ -258,6 +278,19 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
     return "\n".join(lines)
 
 
+def _inherit_note(rs: dict, compiled: dict) -> list[str]:
+    """For a provincial set: it stands on the national floor."""
+    if not rs.get("extends"):
+        return []
+    base = next((r for r in compiled.get("rulesets", []) if r["id"] == rs["extends"]), None)
+    name = base["short"] if base else rs["extends"]
+    return [f"!!! note \"建立在{esc(name)}性规定之上\"",
+            f"    《问责条例》《纪律处分条例》和“三个区分开来”对各地干部同样适用，所以{esc(name)}性规定的负面清单、"
+            f"从重情节、容错条件、容错情形和从轻减轻情节在{esc(rs['short'])}都适用，各节开头列出继承来的条目；"
+            f"下面逐条列出的是{esc(rs['short'])}自己的规定。地方规定不能比它们更宽松，除非地方原文明确这样规定（会注明）。",
+            ""]
+
+
 def index_page(compiled: dict) -> str:
     facts = _facts(compiled)
     sets = ordered_sets(compiled)
@@ -271,20 +304,22 @@ def index_page(compiled: dict) -> str:
         "# 各地规定",
         "",
         "本栏把国家和各地关于容错纠错的规定整理成统一的格式，逐条列出原文或转述、出处、施行日期和本站最近核对日期。"
-        "这些页面和匿名自查读取的是同一组规则文件（`rules/*.yaml`），规则文件一改，页面随之更新，没有手工抄录的环节。",
+        "这些页面和匿名自查读取的是同一份规则数据，数据一改，页面随之更新，没有手工抄录的环节。地方规定建立在全国性规定之上：全国性条款在各地同样适用。",
         "",
         "!!! note \"以原文为准\"",
         "    本站整理的条文可能不全，个别条款只能找到转载或论文引述，页面上都已注明。具体认定以有权机关依据正式文件作出的决定为准。",
         "",
         "## 收录的规定",
         "",
-        "条款数依次为：负面清单 / 容错条件 / 容错情形 / 从轻减轻情节。",
+        "条款数依次为：负面清单 / 从重加重情节 / 容错条件 / 容错情形 / 容错减责情形 / 从轻减轻情节"
+        "（地方规则集的数字只算自己的条款，全国性条款在各地同样适用）。",
         "",
         "| 地区 | 规定 | 施行 | 最近核对 | 条款数 |",
         "|---|---|---|---|---|",
     ]
     for rs in sets:
-        counts = " / ".join(str(len(rs.get(k) or [])) for k in KIND_ORDER)
+        counts = " / ".join(str(sum(1 for it in rs.get(k) or [] if it.get("origin", rs["id"]) == rs["id"]))
+                            for k in KIND_ORDER)
         until = f"（{rs['until']} 失效）" if rs.get("until") else ""
         lines.append(f"| {esc(rs['short'])} | [{esc(rs['title'])}]({rs['id']}.md) | {esc(rs['effective'])}{until} | "
                      f"{esc(rs.get('last_reviewed'))} | {counts} |")
@@ -308,6 +343,8 @@ def index_page(compiled: dict) -> str:
     pairs: dict[tuple[str, str], dict[str, list[dict]]] = {}
     for rs in sets:
         for it in rs.get("situations") or []:
+            if it.get("origin", rs["id"]) != rs["id"]:
+                continue  # inherited: shown in the national column
             for pair in positive_pairs(it["when"], facts):
                 pairs.setdefault(pair, {}).setdefault(rs["id"], []).append(it)
     order = {f["id"]: i for i, f in enumerate(compiled.get("facts", []))}
@@ -438,7 +475,7 @@ def procedures_page(compiled: dict) -> str:
         "",
         "# 办理程序图",
         "",
-        "下面每张图都由规则文件 `rules/procedure.yaml` 在建站时生成；图下的列表是同样的步骤的文字版，并注明每一步的依据。",
+        "下面每张图都由规则数据在建站时生成；图下的列表是同样的步骤的文字版，并注明每一步的依据。",
         "",
     ]
     cites = []

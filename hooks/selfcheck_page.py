@@ -101,11 +101,21 @@ def _radio(name: str, rid: str, value: str, label: str, help_: str, checked: boo
             f"{h}</label></div>")
 
 
-def _question(fact: dict, unknown_label: str) -> str:
+def affects(compiled: dict, fact_id: str) -> str:
+    """What a question decides, in the reader's words: the kinds of rule items that read the fact."""
+    from selfcheck.validate import fact_uses
+
+    kinds = fact_uses(compiled["rulesets"]).get(fact_id, [])
+    words = {**compiled["texts"]["kinds"], "distinctions": "三个区分开来"}
+    return "这一题关系到：" + "、".join(words[k] for k in kinds) + "。" if kinds else ""
+
+
+def _question(fact: dict, unknown_label: str, uses: str = "") -> str:
     fid = fact["id"]
     parts = [f'<fieldset class="rc-sc-q" id="rc-q-{fid}" data-fact="{fid}" aria-describedby="rc-h-{fid}">',
              f'<legend>{escape(fact["question"])}</legend>',
-             f'<p class="rc-sc-help" id="rc-h-{fid}">{escape(fact["help"])}</p>']
+             f'<p class="rc-sc-help" id="rc-h-{fid}">{escape(fact["help"])}'
+             + (f'<span class="rc-sc-affects">{escape(uses)}</span>' if uses else "") + "</p>"]
     for v in fact["values"]:
         parts.append(_radio(f"f-{fid}", f"rc-f-{fid}-{v['id']}", v["id"], v["label"], v.get("help", ""), False))
     parts.append(_radio(f"f-{fid}", f"rc-f-{fid}-unknown", "unknown", unknown_label, "", True))
@@ -174,7 +184,7 @@ def form_html(compiled: dict, client: dict, script_src: str = "") -> str:
                  f'aria-labelledby="rc-s-{n}" hidden><h2 id="rc-s-{n}" tabindex="-1">{escape(st["title"])}</h2>'
                  f'<p class="rc-sc-dimhelp">{escape(st["help"])}</p>')
         for f in st["facts"]:
-            h.append(_question(f, compiled["unknown_label"]))
+            h.append(_question(f, compiled["unknown_label"], affects(compiled, f["id"])))
             if f["id"] == "loss_level" and st["quantities"]:
                 h.append('<div class="rc-sc-qtys"><p class="rc-sc-help">也可以（或者只）填写下面的数字，'
                          '由自查程序按分级标准换算；不清楚的留空。</p>')

@@ -56,7 +56,7 @@ CARDS_FILE = "training/cards.yaml"
 CSS = "assets/training/training.css"
 JS = "assets/training/training.js"
 MARKER = re.compile(r"^[ \t]*<!--\s*rongcuo:cards\s+([^>]*?)\s*-->[ \t]*$", re.M)
-KINDS = ("exclusions", "conditions", "situations", "mitigations")
+KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 OUTCOME_ORDER = ("eligible", "mitigable", "not_eligible", "undetermined")
 DECISION_LABEL = {"exempted": "免责（容错免责、免予问责等）", "reduced": "减责（从轻、减轻处理）",
                   "refused": "不予容错"}
@@ -208,7 +208,7 @@ def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> lis
                 if rb.ruleset_for(j, c["as_of"]) is not None:
                     v = evaluate(rb, c["facts"], j, c["as_of"])
                     others.append({"jurisdiction": j, "short": v["jurisdiction_short"], "outcome": v["outcome"],
-                                   "label": v["label"]})
+                                   "label": v["headline"]})
             c["by_jurisdiction"] = others
         except InputError as exc:
             src = f"content/cases/{c['case']}" if c.get("case") else c["where"]
@@ -344,14 +344,17 @@ def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -
     """The revealed part of a card: the checker's verdict with reasons and citations."""
     v = card["verdict"]
     out = [f'<div class="admonition {ADMONITION.get(v["outcome"], "note")} rc-outcome rc-outcome--{esc(v["outcome"])}">'
-           f'<p class="admonition-title">检查器的结论：{esc(v["label"])}</p><p>{esc(v["meaning"])}</p>']
+           f'<p class="admonition-title">检查器的结论：{esc(v["headline"])}</p><p>{esc(v["meaning"])}</p>']
+    if v.get("why"):
+        out.append("<ul class=\"rc-why\">" + "".join(f"<li>{esc(w)}</li>" for w in v["why"]) + "</ul>")
     if v["outcome"] == "undetermined":
         out.append("<p>取决于尚未查清的事实，可能的结果：" + "、".join(esc(o["label"]) for o in v["possible_outcomes"]) + "</p>")
     out.append(f'<p class="rc-small">依据：{esc(v["jurisdiction_title"])}；按 {esc(v["as_of"])} 施行的规定；'
                f"规则版本 {esc(v['rules_version'])}。这是自查工具的推演，不是认定结论。</p></div>")
     # reasons: what decides the outcome first; the items that are simply not hit / not met folded
     questions = {f["id"]: f["question"] for f in compiled["facts"]}
-    minor = {"exclusions": ("not_hit",), "conditions": (), "situations": ("unmet",), "mitigations": ("unmet",)}
+    minor = {"exclusions": ("not_hit",), "aggravations": ("not_hit",), "conditions": (), "situations": ("unmet",),
+             "reductions": ("unmet",), "mitigations": ("unmet",)}
     rest: list[str] = []
     for kind in KINDS:
         rs = _ordered_reasons(v, kind)
@@ -552,10 +555,7 @@ def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
         radios = "".join(
             f'<label class="rc-choice"><input type="radio" name="quiz-{esc(c["id"])}" value="{esc(o)}"> '
             f'{esc(outcomes[o]["label"])}</label>' for o in OUTCOME_ORDER if o in outcomes)
-        key = [r for r in v["reasons"] if (r["kind"] == "exclusions" and r["status"] == "hit")
-               or (r["kind"] in ("situations", "mitigations") and r["status"] == "met")
-               or (r["kind"] == "conditions" and r["status"] == "unmet")]
-        why = "；".join(f"{esc(r['status_label'])}：{esc(r['title'])}" for r in key) or "没有触及或满足的条目"
+        why = "".join(esc(w) for w in v["why"]) or "没有触及或满足的条目"
         if v["outcome"] == "undetermined":
             why += "。还需查清：" + "、".join(esc(m["question"]) for m in v["missing_facts"][:4])
         qs.append(
@@ -566,7 +566,7 @@ def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
             f'<p><button type="button" class="md-button md-button--primary rc-quiz-submit">提交答案</button></p>'
             f'<p class="rc-quiz-msg" role="status"></p>'
             f'<div class="rc-quiz-feedback" hidden><p class="rc-quiz-verdict"></p>'
-            f'<p>检查器的结论：<strong>{esc(v["label"])}</strong>。主要理由：{why}。</p>'
+            f'<p>检查器的结论：<strong>{esc(v["headline"])}</strong>。主要理由：{why}</p>'
             f'<p><a href="{esc(get_relative_url(urls[c["id"]], url))}">看完整的理由和出处</a></p></div></li>')
     lines[-1] += "".join(qs) + "</ol></div>"
     lines += ["", "## 参考来源", "", "- 题目即[练习卡片](cards/index.md)，答案由检查器按[全国性规定](../rules/national.md)计算。", ""]
@@ -636,7 +636,7 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
                       f"{'' if it.cite.get('reliability') == 'official' else '，' + esc(RELIABILITY.get(it.cite.get('reliability'), ''))}）</span></li>"
                       for it in ex)
     lists = {}
-    for kind in ("conditions", "situations", "mitigations"):
+    for kind in ("aggravations", "conditions", "situations", "mitigations"):
         lists[kind] = "".join(f"<li>{esc(it.title)}</li>" for it in (rs.items[kind] if rs else ()))
     d_cite = rb.distinctions()[0].cite if rb.distinctions() else None
     summary = _sheet(
@@ -649,9 +649,11 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
         '<div class="rc-sum-cols">'
         f"<div><h3>容错条件（都要满足）</h3><ul>{lists['conditions']}</ul></div>"
         f"<div><h3>容错情形（至少符合一种）</h3><ul>{lists['situations']}</ul></div>"
-        f"<div><h3>不能容错时可从轻、减轻</h3><ul>{lists['mitigations']}</ul></div></div>"
-        "<p class=\"rc-small\">判断顺序：先看负面清单；没有触及的，再看条件是否都满足、是否符合一种情形；"
-        "都不满足的，看有没有从轻、减轻情节；事实不清的，先查清再判断。最终由有权机关调查核实后认定。</p>" + foot,
+        f"<div><h3>从重、加重情节（有则不能容错免责）</h3><ul>{lists['aggravations']}</ul></div>"
+        f"<div><h3>从轻、减轻情节（不论能否容错都要看）</h3><ul>{lists['mitigations']}</ul></div></div>"
+        "<p class=\"rc-small\">判断顺序：先看负面清单和从重情节；都没有的，再看条件是否都满足、是否符合一种情形。"
+        "不能容错的，仍要看有没有从轻、减轻情节（这不是容错，是问责、处分的一般规定）；事实不清的，先查清再判断。"
+        "最终由有权机关调查核实后认定。</p>" + foot,
         "rc-sheet--summary")
     out["training/handouts/summary.md"] = (
         "\n".join(_fm("讲义：三个区分开来与负面清单", "一页纸讲义：三个区分开来、负面清单、容错条件与情形。", hide)

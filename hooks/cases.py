@@ -404,7 +404,7 @@ def case_block(rb, c: dict) -> str:
             why = f"来源没有写明：{missing}{more}" if missing else "来源公开的事实不够"
         else:
             why = "—"
-        lines.append(f"| [{rs.short}](../rules/{rs.id}.md) | {date} | {_md(verdict)} | "
+        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(verdict)} | "
                      f"{STATUS_LABEL[v['_status']]} | {_md(why)} |")
     lines.append("")
     lines += notes and [" ".join(notes), ""] or []

@@ -28,6 +28,8 @@ import rules_render  # noqa: E402
 from _paths import STATE, add_generated, error, log, problem  # noqa: E402
 
 VERSION_MARK = re.compile(r"^[ \t]*<!--\s*rules-version\s*-->[ \t]*$", re.M)
+EXAMPLE = re.compile(r"^([ \t]*)<!--\s*rongcuo:example\s+([a-z0-9][a-z0-9-]*)\s*-->[ \t]*$", re.M)
+EXAMPLES_FILE = "includes/examples.yaml"
 EMBED = re.compile(r"^[ \t]*<!--\s*(?:rongcuo:procedure|procedure-diagram:)\s*([a-z][a-z0-9_-]*)\s*-->[ \t]*$", re.M)
 _state = STATE
 
@@ -57,7 +59,58 @@ def _compile(config) -> dict:
 
 def on_config(config):
     _state["compiled"] = _compile(config)
+    _state["examples"] = _examples(config, _state["compiled"])
+    _state["examples_used"] = set()
     return config
+
+
+def _examples(config, compiled: dict) -> dict[str, dict]:
+    """The worked examples of the explainers, each with the checker's verdict in every rule set.
+
+    The build fails (a warning in strict mode) when the checker's 容错 track or a distinction's side
+    differs from what content/includes/examples.yaml says the page's words rely on."""
+    import yaml
+
+    path = Path(config["docs_dir"]) / EXAMPLES_FILE
+    where = f"content/{EXAMPLES_FILE}"
+    if not path.exists() or not compiled.get("rulesets"):
+        return {}
+    from selfcheck.errors import InputError
+    from selfcheck.explain import evaluate
+    from selfcheck.model import RuleBase
+
+    rb = RuleBase.from_compiled(compiled)
+    out: dict[str, dict] = {}
+    for ex in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("examples") or []:
+        eid = ex.get("id", "?")
+        try:
+            verdicts = {j: evaluate(rb, ex.get("facts") or {}, j) for j in rb.jurisdictions()}
+        except InputError as exc:
+            problem(where, f"示例 {eid} 的事实有误：{exc}", "改正 facts（见 rules/facts.yaml）")
+            continue
+        for j, want in (ex.get("tolerance") or {}).items():
+            got = verdicts[j]["tracks"]["tolerance"]["status"] if j in verdicts else None
+            if got != want:
+                problem(where, f"示例 {eid}：按{j}规则，自查工具的容错结论是 {got!r}，而示例写的是 {want!r}，页面上的文字与检查器不一致",
+                        "先核对规则和事实；确实是规则变了的，就改写页面上的示例，再改这里的 tolerance")
+        for did, want in (ex.get("distinctions") or {}).items():
+            got = next((d["status"] for d in verdicts["national"]["three_distinctions"] if d["id"] == did), None)
+            if got != want:
+                problem(where, f"示例 {eid}：三个区分开来 {did} 落在 {got!r} 一侧，而示例写的是 {want!r}",
+                        "核对示例的事实和页面上的“偏左/偏右”")
+        out[eid] = {**ex, "verdicts": verdicts}
+    return out
+
+
+def example_line(ex: dict) -> str:
+    """What the checker says about a worked example, in every rule set (one line of Markdown)."""
+    parts = []
+    for v in ex["verdicts"].values():
+        parts.append(f"{rules_render.esc(v['jurisdiction_short'])}：{rules_render.esc(v['tracks']['tolerance']['label'])}")
+    why = "".join(w for w in ex["verdicts"]["national"]["why"] if not w.startswith("还取决于"))
+    return ("**按本站收录的规定自查**：" + "；".join(parts) + "。"
+            + (f"（全国性规定：{rules_render.esc(why)}）" if why else "")
+            + "这是自查工具在建站时的推演，不是认定结论。")
 
 
 def on_files(files, config):
@@ -68,6 +121,12 @@ def on_files(files, config):
     for rs in rules_render.ordered_sets(compiled):
         pages[f"rules/{rs['id']}.md"] = rules_render.ruleset_page(rs, compiled)
     add_generated(files, config, pages, "规则文件（rules/*.yaml）", "，改为修改规则文件")
+    for eid, ex in (_state.get("examples") or {}).items():  # every example is shown on its page
+        f = files.get_file_from_path(ex.get("page") or "")
+        text = Path(f.abs_src_path).read_text(encoding="utf-8") if f and f.abs_src_path else ""
+        if not re.search(rf"<!--\s*rongcuo:example\s+{re.escape(eid)}\s*-->", text):
+            problem(f"content/{EXAMPLES_FILE}", f"示例 {eid} 没有出现在它的页面 {ex.get('page')} 上",
+                    f"在该页的示例中加上 <!-- rongcuo:example {eid} -->，或改正 page")
     log.debug(f"generated {len(pages)} pages from {rules_dir(config)}")
     return files
 
@@ -85,6 +144,20 @@ def on_page_markdown(markdown, page, config, files):
         return rules_render.procedure_block(key, procs[key], collapsed=True)
 
     markdown = EMBED.sub(repl, markdown)
+    examples = _state.get("examples") or {}
+
+    def example(m: re.Match) -> str:
+        indent, eid = m.group(1), m.group(2)
+        ex = examples.get(eid)
+        if ex is None:
+            line = markdown[: m.start()].count("\n") + 1
+            problem(f"content/{page.file.src_uri}:{line}", f"未知的示例 '{eid}'",
+                    f"在 content/{EXAMPLES_FILE} 中定义它，或改用其中之一：{', '.join(examples) or '（没有）'}")
+            return ""
+        _state.setdefault("examples_used", set()).add(eid)
+        return indent + example_line(ex)
+
+    markdown = EXAMPLE.sub(example, markdown)
     if VERSION_MARK.search(markdown):
         markdown = VERSION_MARK.sub(lambda m: version_block(_state.get("compiled") or {}), markdown)
     return markdown

@@ -241,7 +241,7 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
             if it.get("note"):
                 lines.append(f"- **说明**：{esc(it['note'])}")
             lines.append("")
-    if rs.get("distinctions"):
+    if rs.get("distinctions") and not rs.get("extends"):
         lines += ["## 三个区分开来", "", "自查结果会说明事实落在每一项区分的哪一侧。", ""]
         for d in rs["distinctions"]:
             cites.append(d.get("cite"))

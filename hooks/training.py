@@ -631,13 +631,16 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
     # 1. summary: 三个区分开来 + negative list, one page
     d_rows = "".join(f"<tr><th scope=\"row\">{esc(d.title)}</th><td>{esc(d.tolerable_side)}</td><td>{esc(d.other_side)}</td></tr>"
                      for d in rb.distinctions())
-    ex = rs.items["exclusions"] if rs else ()
+    ex = [it for it in rs.items["exclusions"] if it.in_force(as_of)] if rs else []
     ex_rows = "".join(f"<li><strong>{esc(it.title)}</strong><span class=\"rc-small\">（{short_cite(it.cite)}"
                       f"{'' if it.cite.get('reliability') == 'official' else '，' + esc(RELIABILITY.get(it.cite.get('reliability'), ''))}）</span></li>"
                       for it in ex)
     lists = {}
     for kind in ("aggravations", "conditions", "situations", "mitigations"):
-        lists[kind] = "".join(f"<li>{esc(it.title)}</li>" for it in (rs.items[kind] if rs else ()))
+        # one line per circumstance: the same circumstance in 问责、处分 and 政务处分 is listed once
+        titles = dict.fromkeys(re.sub(r"（[^（）]*）$", "", it.title) for it in (rs.items[kind] if rs else ())
+                               if it.in_force(as_of))
+        lists[kind] = "".join(f"<li>{esc(t)}</li>" for t in titles)
     d_cite = rb.distinctions()[0].cite if rb.distinctions() else None
     summary = _sheet(
         "<h2>三个区分开来</h2>"

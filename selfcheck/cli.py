@@ -1,4 +1,4 @@
-"""The command line (DESIGN.md section 6). Exit codes: 0 ok, 1 invalid input, 2 usage."""
+"""The command line. Exit codes: 0 ok, 1 invalid input, 2 usage."""
 
 from __future__ import annotations
 

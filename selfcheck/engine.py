@@ -7,7 +7,7 @@ the outcome open the engine branches on one unknown fact at a time, over the *cl
 values that no expression in the rule set tells apart, and memoizes every state it has seen. The
 outcome is determinate only if every completion of the unknown facts gives the same outcome.
 
-Outcome of a complete set of facts, on two tracks (DESIGN.md section 5):
+Outcome of a complete set of facts, on two tracks (docs/rules-format.md, "Outcome of a verdict"):
     eligible      容错免责: no exclusion and no aggravation hit, every condition met, and at least
                   one situation matches;
     mitigable     otherwise, if 容错减责 applies (a reduction of the rule set, and no exclusion hit),

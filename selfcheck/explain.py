@@ -66,7 +66,7 @@ def _fill(template: str, **values: str) -> str:
 
 def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of: str | None = None,
              normalized: bool = False) -> dict[str, Any]:
-    """The verdict for one set of facts in one jurisdiction (DESIGN.md section 5)."""
+    """The verdict for one set of facts in one jurisdiction (README: "Verdict JSON")."""
     as_of = as_of or today()
     try:
         _dt.date.fromisoformat(as_of)
@@ -236,7 +236,8 @@ def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, three: list[dict[st
         headline = texts["coverage"][outcome]
     # the sentences depend only on the outcome, the tracks and which items decide: shared widely
     text_key = (rb.version, rs.id, outcome, tuple(an.tracks.values()), coverage["gap"],
-                tuple((k, an.items[iid]) for k, iid in enumerate(ev.order) if an.items[iid] is not ev.plain[k]))
+                tuple((k, an.items[iid]) for k, iid in enumerate(ev.order) if an.items[iid] is not ev.plain[k]),
+                tuple(sorted({i for i, _, _ in an.changes})) if outcome == "undetermined" else ())
     words = ev.views.get(text_key)
     if words is None:
         words = ev.views[text_key] = (_meaning(rb, rs, ev, an, coverage), _frozen(_why(rb, ev, an, reasons)))
@@ -378,9 +379,11 @@ def _why(rb: RuleBase, ev: Any, an: Any, reasons: list[dict[str, Any]]) -> list[
     if an.tracks[EXEMPT] is not True:
         add("reductions", _with_status(ev, an, "reductions", True) if an.tracks[REDUCED] is True else [])
         add("mitigations", _with_status(ev, an, "mitigations", True))
-    unknown = [r["title"] for r in reasons if r["status"] == "unknown"]
-    if unknown and an.outcome == "undetermined":
-        out.append(_fill(words["unknown"], titles="；".join(unknown)))
+    if an.outcome == "undetermined":  # the unknown facts that would settle the outcome, in the questions' words
+        deciding = sorted({i for i, _, _ in an.changes if an.state[i] not in ev.class_set[i]})
+        names = [rb.facts[i].question.rstrip("？?") for i in deciding]
+        if names:
+            out.append(_fill(words["unknown"], titles="；".join(names[:4]) + ("等" if len(names) > 4 else "")))
     return out
 
 

@@ -667,19 +667,26 @@ def resolve_extends(rulesets: list[dict[str, Any]], file_of: dict[str, str], loc
             problems.append(Problem(locate(file_of[rs["id"]], ("situations",)), "至少要有一种容错情形"))
 
 
+def fact_uses(rulesets: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """{fact: the item kinds (and "distinctions") that read it in any rule set}, in ITEM_KINDS order."""
+    used: dict[str, set[str]] = {}
+    for rs in rulesets:
+        for kind in ITEM_KINDS:
+            for it in rs.get(kind, []):
+                for f in expr_facts(it["when"]) if it.get("when") else ():
+                    used.setdefault(f, set()).add(kind)
+        for d in rs.get("distinctions", []):
+            for key in ("tolerable_when", "other_when"):
+                for f in expr_facts(d[key]) if d.get(key) else ():
+                    used.setdefault(f, set()).add("distinctions")
+    order = (*ITEM_KINDS, "distinctions")
+    return {f: [k for k in order if k in kinds] for f, kinds in used.items()}
+
+
 def check_fact_use(facts_data: dict[str, Any], rulesets: list[dict[str, Any]], facts_file: str, locate: Locate,
                    problems: list[Problem]) -> None:
     """Every fact the self-check asks must be read by some item or distinction of some rule set."""
-    used: set[str] = set()
-    for rs in rulesets:
-        for kind in ITEM_KINDS:
-            for it in rs[kind]:
-                if it.get("when"):
-                    used |= expr_facts(it["when"])
-        for d in rs.get("distinctions", []):
-            for key in ("tolerable_when", "other_when"):
-                if d.get(key):
-                    used |= expr_facts(d[key])
+    used = fact_uses(rulesets)
     for i, f in enumerate(facts_data.get("facts", [])):
         if f["id"] not in used:
             problems.append(Problem(locate(facts_file, ("facts", i, "id")),

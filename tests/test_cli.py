@@ -1,4 +1,4 @@
-"""The CLI contract (DESIGN.md section 6) and its error messages for bad input."""
+"""The CLI contract (README: "The checker on the command line") and its error messages for bad input."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property tests over the whole fact space, for every rule set (DESIGN.md section 5 invariants)."""
+"""Property tests over the whole fact space, for every rule set."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .conftest import RULES
 AS_OF = "2025-06-30"
 RANK = {"not_eligible": 0, "mitigable": 1, "eligible": 2}
 ORDERED = ("compliance", "loss_level", "public_impact", "remedy")
-# Never 容错免责 (DESIGN.md section 5): private benefit, knowing violation, collusion, political, moral or
+# Never 容错免责: private benefit, knowing violation, collusion, political, moral or
 # illegal error, explicit prohibition, concealment, negligence, a repeat offence, not telling the truth.
 FORBIDDEN = [("improper_benefit", ("self", "others", "unit")), ("intent", ("knowing_violation", "collusion_or_fraud")),
              ("error_nature", ("political", "moral", "illegal")), ("compliance", ("prohibited",)),

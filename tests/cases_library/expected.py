@@ -17,10 +17,8 @@ def front(path: Path) -> dict:
 
 
 def as_of(rb, jurisdiction: str, year: int) -> str:
-    end = f"{year}-12-31"
-    if rb.ruleset_for(jurisdiction, end):
-        return end
-    return min(rs.effective for rs in rb.rulesets if rs.jurisdiction == jurisdiction and rs.effective > end)
+    """The end of the case's year (a province without rules then falls back to the national floor)."""
+    return f"{year}-12-31"
 
 
 def status(rb, data: dict, jurisdiction: str) -> str:
@@ -30,11 +28,13 @@ def status(rb, data: dict, jurisdiction: str) -> str:
         return "agree"
     if v["outcome"] == "undetermined" and want in [p["id"] for p in v["possible_outcomes"]]:
         return "undetermined"
+    if want == "eligible" and v["coverage"]["gap"] == "yes":
+        return "not_covered"
     return "disagree"
 
 
 def tally(rb, case_dir: Path) -> dict:
-    out = {j: {"agree": 0, "undetermined": 0, "disagree": 0} for j in rb.jurisdictions()}
+    out = {j: {"agree": 0, "undetermined": 0, "not_covered": 0, "disagree": 0} for j in rb.jurisdictions()}
     for p in sorted(case_dir.glob("*.md")):
         if p.name in ("index.md", "agreement.md"):
             continue

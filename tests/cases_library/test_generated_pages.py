@@ -13,19 +13,19 @@ from . import expected
 from .conftest import ROOT, build, case_warnings, copy_project
 
 ROW = re.compile(r"<tr data-case=\"([^\"]+)\"([^>]*)>(.*?)</tr>", re.S)
-LABEL = {"agree": "一致", "undetermined": "事实不足", "disagree": "不一致"}
+LABEL = {"agree": "一致", "undetermined": "事实不足", "not_covered": "收录条文未涵盖", "disagree": "不一致"}
 
 
 def text_of(fragment: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
 
 
-def agreement_rows(site: Path) -> dict[str, tuple[int, int, int, int]]:
+def agreement_rows(site: Path) -> dict[str, tuple[int, ...]]:
     page = (site / "cases" / "agreement" / "index.html").read_text(encoding="utf-8")
     out = {}
     for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
         cells = [text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        if len(cells) == 5 and all(c.isdigit() for c in cells[1:]):
+        if len(cells) == 6 and all(c.isdigit() for c in cells[1:]):
             out[cells[0].strip("*")] = tuple(int(c) for c in cells[1:])
     return out
 
@@ -83,10 +83,10 @@ def test_agreement_table_is_the_checkers(library_build, rulebase):
     got = agreement_rows(library_build["site"])
     for j in rulebase.jurisdictions():
         w = want[j]
-        assert got[rulebase.latest(j).short] == (w["agree"], w["undetermined"], w["disagree"],
+        assert got[rulebase.latest(j).short] == (w["agree"], w["undetermined"], w["not_covered"], w["disagree"],
                                                  sum(w.values())), j
-    total = tuple(sum(want[j][k] for j in want) for k in ("agree", "undetermined", "disagree"))
-    assert got["合计（案例×规则）"][:3] == total
+    total = tuple(sum(want[j][k] for j in want) for k in ("agree", "undetermined", "not_covered", "disagree"))
+    assert got["合计（案例×规则）"][:4] == total
 
 
 def test_agreement_table_changes_when_a_case_changes(tmp_path):
@@ -98,10 +98,11 @@ def test_agreement_table_changes_when_a_case_changes(tmp_path):
     before = expected.tally(rb, cases)
     case = cases / "2025-huaian-qingjiangpu-civil-air-defence.md"
     text = case.read_text(encoding="utf-8")
-    favourable = ("facts:\n  work_context: reform_pilot\n  legal_basis: unclear\n  decision_procedure: followed\n"
+    favourable = ("facts:\n  work_context: reform_pilot\n  rules_clarity: unclear\n  compliance: followed\n"
+                  "  decision_procedure: followed\n"
                   "  improper_benefit: none\n  intent: inadvertent\n  error_nature: work\n  cause: inexperience\n"
                   "  loss_level: none\n  public_impact: none\n  liability_accident: \"no\"\n  remedy: proactive\n"
-                  "  cooperation: \"yes\"\n  repeat: \"no\"\n  dissent: none\n  pre_registered: \"no\"\n")
+                  "  cooperation: \"yes\"\n  repeat: \"no\"\n  dissent: none\n")
     head, _, rest = text.partition("facts:\n")
     rest = rest.split("\nsource:", 1)[1]
     case.write_text(head + favourable + "source:" + rest, encoding="utf-8")
@@ -113,7 +114,7 @@ def test_agreement_table_changes_when_a_case_changes(tmp_path):
     got = agreement_rows(tmp_path / "site")
     for j in rb.jurisdictions():
         w = after_want[j]
-        assert got[rb.latest(j).short][:3] == (w["agree"], w["undetermined"], w["disagree"]), j
+        assert got[rb.latest(j).short][:4] == (w["agree"], w["undetermined"], w["not_covered"], w["disagree"]), j
 
 
 def test_disagreement_without_reason_fails_the_strict_build(tmp_path):

@@ -35,7 +35,7 @@ def test_flags_produce_a_valid_case(tmp_path, rulebase):
 
 def test_interactive_answers_produce_a_valid_case(tmp_path, rulebase):
     answers = ["测试标题", "某市", "湖北", "2023", "镇长", "reduced", "诫勉，通报批评", "unknown"]
-    answers += ["", "procedural_shortcut", "bogus", "followed"] + [""] * (len(rulebase.facts) - 3)
+    answers += ["", "", "procedural_shortcut", "bogus", "followed"] + [""] * (len(rulebase.facts) - 4)
     answers += ["某市纪委监委", "某通报", "2023-03-04", "https://example.org/x", "", "hubei-demo"]
     out = io.StringIO()
     code = new_case.main(["--out-dir", str(tmp_path)], stdin=Pipe("\n".join(answers) + "\n"), out=out)
@@ -44,7 +44,7 @@ def test_interactive_answers_produce_a_valid_case(tmp_path, rulebase):
     path = tmp_path / "2023-hubei-demo.md"
     assert lint_case(rulebase, path) == []
     text = path.read_text(encoding="utf-8")
-    assert "legal_basis: \"procedural_shortcut\"" in text and "decision_procedure: \"followed\"" in text
+    assert "compliance: \"procedural_shortcut\"" in text and "decision_procedure: \"followed\"" in text
 
 
 def test_bad_fact_is_reported_and_nothing_written(tmp_path):

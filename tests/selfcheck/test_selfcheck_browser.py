@@ -186,7 +186,7 @@ def test_instant_navigation_from_home(context, base_url):
     page.wait_for_function("() => document.getElementById('rc-selfcheck').dataset.rcInit === '1'")
     assert page.evaluate("() => window.rongcuoSelfcheck.state") == "ready"
     assert page.evaluate("() => window.__sameDocument === true")
-    fill_form(page, {"intent": "knowing_violation"}, "national", AS_OF)
+    fill_form(page, {"intent": "knowing_violation", "remedy": "none", "cooperation": "no"}, "national", AS_OF)
     v = json.loads(submit(page)["json"])
     assert v["outcome"] == "not_eligible"
 

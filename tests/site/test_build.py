@@ -14,11 +14,12 @@ import sys
 from html import escape
 from pathlib import Path
 
+import pytest
 import yaml
 
-from .conftest import ROOT, build_site
+from selfcheck.model import KINDS
 
-KINDS = ("exclusions", "conditions", "situations", "mitigations")
+from .conftest import ROOT, build_site
 
 
 def test_strict_build_passes(built_site: Path):
@@ -31,13 +32,19 @@ def test_every_rule_item_is_on_its_page(built_site: Path, compiled_rules: dict):
     assert compiled_rules["rulesets"], "no rule set in rules/"
     for rs in compiled_rules["rulesets"]:
         html = (built_site / "rules" / rs["id"] / "index.html").read_text(encoding="utf-8")
-        ids = [it["id"] for kind in KINDS for it in rs[kind]] + [d["id"] for d in rs.get("distinctions", [])]
-        assert ids, rs["id"]
-        missing = [i for i in ids if f'id="{i}"' not in html or f"<code>{i}</code>" not in html]
+        own = [it["id"] for kind in KINDS for it in rs[kind] if it["origin"] == rs["id"]]
+        if not rs.get("extends"):
+            own += [d["id"] for d in rs.get("distinctions", [])]
+        assert own, rs["id"]
+        missing = [i for i in own if f'id="{i}"' not in html or f"<code>{i}</code>" not in html]
         assert not missing, f"rules/{rs['id']}: items missing from the page: {missing}"
+        # an inherited item is listed with a link to its own page
+        inherited = [(it["origin"], it["id"]) for kind in KINDS for it in rs[kind] if it["origin"] != rs["id"]]
+        unlinked = [i for o, i in inherited if f'href="../{o}/#{i}"' not in html]
+        assert not unlinked, f"rules/{rs['id']}: inherited items not linked: {unlinked}"
         assert rs["last_reviewed"][:4] in html
-        # a distinction's earlier (2018) wording is shown with its own citation
-        for d in rs.get("distinctions", []):
+        # a distinction's earlier (2018) wording is shown with its own citation (on the national page)
+        for d in rs.get("distinctions", []) if not rs.get("extends") else ():
             if d.get("text_2018"):
                 assert escape(d["text_2018"], quote=False) in html and escape(d["cite_2018"]["document"]) in html
 
@@ -73,9 +80,9 @@ def _copy_project(dst: Path) -> Path:
 
 def test_editing_a_clause_changes_its_page(tmp_path: Path, compiled_rules: dict):
     proj = _copy_project(tmp_path / "proj")
-    rs = next(r for r in compiled_rules["rulesets"] if any(r[k] for k in KINDS))
-    kind = next(k for k in KINDS if rs[k])
-    item = rs[kind][0]
+    rs = next(r for r in compiled_rules["rulesets"] if r.get("extends"))  # a province: its own items
+    kind = next(k for k in KINDS if any(it["origin"] == rs["id"] for it in rs[k]))
+    item = next(it for it in rs[kind] if it["origin"] == rs["id"])
     path = proj / "rules" / f"{rs['id']}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     raw = next(it for it in data[kind] if it["id"] == item["id"])
@@ -152,3 +159,21 @@ def test_about_page_shows_the_rules_version_and_dates(built_site: Path, compiled
     assert "<!-- rules-version -->" not in about
     for rs in compiled_rules["rulesets"]:
         assert f'href="../rules/{rs["id"]}/"' in about
+
+
+def test_worked_examples_show_the_checkers_verdict(built_site: Path):
+    page = (built_site / "understand" / "three-distinctions" / "index.html").read_text(encoding="utf-8")
+    md = (ROOT / "content" / "understand" / "three-distinctions.md").read_text(encoding="utf-8")
+    assert page.count("按本站收录的规定自查") == md.count("rongcuo:example") >= 6
+    assert "rongcuo:example" not in page
+    assert "符合容错免责的条件" in page and "不予容错" in page
+
+
+def test_an_example_the_checker_contradicts_fails_the_build(tmp_path: Path):
+    proj = _copy_project(tmp_path / "proj")
+    path = proj / "content" / "includes" / "examples.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["examples"][0]["tolerance"]["national"] = "refused"  # the page says 偏左, the checker agrees: now it won't
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(build_site.BuildFailed):
+        build_site.build(proj / "mkdocs.yml", tmp_path / "site", compress=False, quiet=True)

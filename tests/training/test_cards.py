@@ -89,7 +89,7 @@ def test_quiz_projector_and_deck_answers_are_the_checkers(built_site, cards, rb)
 
 
 def test_every_national_item_is_covered_by_some_card(cards, rb, build_date):
-    """Fails when an exclusion, condition, situation or mitigation of the national set is hit/met by
+    """Fails when an exclusion, aggravation, condition, situation or mitigation of the national set is hit/met by
     no card, or when an outcome has no card."""
     rs = rb.ruleset_for("national", build_date)
     items = {it.id: it.kind for it in rs.all_items() if it.in_force(build_date)}
@@ -104,7 +104,7 @@ def test_every_national_item_is_covered_by_some_card(cards, rb, build_date):
     missing = sorted(set(items) - covered)
     assert not missing, f"national items covered by no card: {missing}"
     assert outcomes == set(OUTCOMES), f"outcomes without a card: {set(OUTCOMES) - outcomes}"
-    assert {k for k in items.values()} == {"exclusions", "conditions", "situations", "mitigations"}
+    assert {k for k in items.values()} == {"exclusions", "aggravations", "conditions", "situations", "mitigations"}
 
 
 def test_the_hook_reports_an_uncovered_item(tmp_path, rb, build_date):

@@ -30,6 +30,10 @@ const T = {
   appliedRules: (title, asOf, v) => `依据：${title}（按 ${asOf} 施行的规定；规则版本 ${v}）`,
   possible: "可能的结果：",
   reasons: "逐项对照",
+  tolerance: "能否容错：",
+  general: "问责、处分的一般规定：",
+  coverage: "收录情况：",
+  scope: "适用范围：",
   quote: "原文",
   gist: "大意",
   source: "出处",
@@ -340,8 +344,13 @@ function init(root) {
   function renderVerdict(v, cmp, a) {
     const kids = [];
     kids.push(el("h2", { id: "rc-v-title", text: T.verdictTitle }));
-    kids.push(el("p", { class: `rc-sc-outcome rc-sc-outcome--${v.outcome}`, "data-outcome": v.outcome, text: v.label }));
+    kids.push(el("p", { class: `rc-sc-outcome rc-sc-outcome--${v.outcome}`, "data-outcome": v.outcome, text: v.headline }));
     kids.push(el("p", { class: "rc-sc-meaning", text: v.meaning }));
+    if (v.why.length) kids.push(el("ul", { class: "rc-sc-why" }, v.why.map((w) => el("li", { text: w }))));
+    kids.push(el("p", { class: "rc-sc-tracks" },
+      el("strong", { text: T.tolerance }), v.tracks.tolerance.label, "；",
+      el("strong", { text: T.general }), `${v.tracks.general.mitigating_label}，${v.tracks.general.aggravating_label}`));
+    if (v.coverage && !v.coverage.complete && v.coverage.note) kids.push(el("p", { class: "rc-sc-coverage", text: T.coverage + v.coverage.note }));
     if (v.possible_outcomes.length > 1) {
       kids.push(el("p", {}, T.possible + v.possible_outcomes.map((o) => o.label).join("、")));
     }
@@ -360,7 +369,8 @@ function init(root) {
       const rs = v.reasons.filter((r) => r.kind === kind);
       kids.push(el("h4", { text: rs[0].kind_label }));
       kids.push(el("ul", { class: "rc-sc-reasons" }, rs.map((r) => el("li", { class: `rc-sc-r rc-sc-r--${r.status}`, "data-id": r.id, "data-status": r.status },
-        el("p", {}, el("span", { class: "rc-sc-status", text: `［${r.status_label}］` }), " ", el("strong", { text: r.title })),
+        el("p", {}, el("span", { class: "rc-sc-status", text: `［${r.status_label}］` }), " ", el("strong", { text: r.title }),
+          r.origin !== v.ruleset ? el("span", { class: "rc-sc-origin", text: `（${r.origin_short}性规定）` }) : null),
         el("blockquote", {}, r.verbatim ? `${T.quote}：“${r.text}”` : `${T.gist}：${r.text}`),
         r.unknown_facts.length ? el("p", { class: "rc-sc-unknownfacts" }, T.unknownFacts +
           r.unknown_facts.map((f) => { const q = root.querySelector(`#rc-q-${f} legend`); return q ? q.textContent : f; }).join("；")) : null,
@@ -400,9 +410,9 @@ function init(root) {
       el("tbody", {}, cmp.verdicts.map((x) => el("tr", { "data-jurisdiction": x.jurisdiction, "data-outcome": x.outcome },
         el("th", { scope: "row", text: x.jurisdiction_short }),
         el("td", { text: x.jurisdiction_title }),
-        el("td", {}, x.jurisdiction === v.jurisdiction ? el("strong", { text: x.label })
-          : el("button", { type: "button", class: "rc-sc-link", "aria-label": `${x.label}（${T.showThis}：${x.jurisdiction_short}）`,
-            onclick: () => { const r = form.querySelector(`#rc-j-${x.jurisdiction}`); if (r) { r.checked = true; form.requestSubmit(); } } }, x.label))))));
+        el("td", {}, x.jurisdiction === v.jurisdiction ? el("strong", { text: x.headline })
+          : el("button", { type: "button", class: "rc-sc-link", "aria-label": `${x.headline}（${T.showThis}：${x.jurisdiction_short}）`,
+            onclick: () => { const r = form.querySelector(`#rc-j-${x.jurisdiction}`); if (r) { r.checked = true; form.requestSubmit(); } } }, x.headline))))));
     kids.push(el("div", { class: "rc-sc-table" }, table));
     // the answers, for the printout
     const dl = el("dl", { class: "rc-sc-answers" });
@@ -410,6 +420,7 @@ function init(root) {
       dl.append(el("dt", { text: fs.querySelector("legend").textContent }), el("dd", { text: labelOf(fs.querySelector("input:checked")) }));
     }
     kids.push(el("details", { class: "rc-sc-answers-box" }, el("summary", { text: T.factsLabel }), dl));
+    if (v.scope) kids.push(el("p", { class: "rc-sc-scope", text: T.scope + v.scope }));
     kids.push(el("div", { class: "rc-sc-disclaimer", role: "note" }, el("strong", { text: "※ " }), v.disclaimer));
     verdictBox.replaceChildren(...kids);
     showVerdictBox();

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import FactsError, InputError, Problem
-from .explain import compare, dumps_utf8, evaluate, to_text, today
+from .explain import compare, dumps_parts, evaluate, to_text, today
 from .model import RuleBase
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -70,10 +70,10 @@ def cmd_batch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
         raise FactsError(problems)
     as_of = args.as_of or today()
     buffer = getattr(out, "buffer", None)  # write UTF-8 bytes directly when out is a real file
-    chunk: list[bytes] = []
+    chunk: list[bytes] = []  # the pieces of up to 256 verdicts, each ending in a newline
 
     def flush() -> None:
-        data = b"\n".join(chunk) + b"\n"
+        data = b"".join(chunk)
         if buffer is not None:
             out.flush()
             buffer.write(data)
@@ -81,9 +81,10 @@ def cmd_batch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             out.write(data.decode("utf-8"))
         chunk.clear()
 
-    for facts in rows:
-        chunk.append(dumps_utf8(evaluate(rb, facts, args.jurisdiction, as_of, normalized=True)))
-        if len(chunk) == 256:
+    for n, facts in enumerate(rows, start=1):
+        chunk.extend(dumps_parts(evaluate(rb, facts, args.jurisdiction, as_of, normalized=True)))
+        chunk.append(b"\n")
+        if n % 256 == 0:
             flush()
     if chunk:
         flush()

@@ -113,6 +113,7 @@ class Evaluator:
         self.item_of = {it.id: it for kind in KINDS for it in self.items[kind]}
         # each item's unremarkable value (not hit, not met; met for a condition): the others decide
         self.plain = [kind == "conditions" for kind in KINDS for _ in self.items[kind]]
+        self.kind_of = [n for n, kind in enumerate(KINDS) for _ in self.items[kind]]
         ends, n = [], 0
         for kind in KINDS:
             n += len(self.items[kind])
@@ -365,6 +366,13 @@ class Evaluator:
         # An exclusion that is surely hit (and that a change of fact i leaves hit) rules out both
         # 容错免责 and 容错减责: the outcome then hangs on the mitigations alone.
         hit = [self.expr_facts[self.order[k]] for k in range(self.bounds[0]) if base[k] is True]
+        complete = None not in base
+        if complete:  # every item decided: count per kind, then adjust by the items a change touches
+            counts = [0, 0, 0, 0, 0, 0]  # True exclusions/aggravations/-/situations/reductions/mitigations; False conditions
+            kind_of = self.kind_of
+            for k, v in enumerate(base):
+                if v is (kind_of[k] != 2):
+                    counts[kind_of[k]] += 1
         for i, cur in enumerate(s):
             affected = self.affected_fns.get(i)
             if not affected or (any(i not in facts for facts in hit) and i not in self.mitigation_facts):
@@ -377,10 +385,26 @@ class Evaluator:
                 if not target:
                     continue
                 new_s = s[:i] + (cls,) + s[i + 1:]
-                vals = base.copy()
-                for k, fn in affected:
-                    vals[k] = fn(new_s)
-                decided = self._decide(vals)
+                decided = None
+                if complete:
+                    c = counts.copy()
+                    for k, fn in affected:
+                        v = fn(new_s)
+                        if v is None:
+                            break
+                        if v is not base[k]:  # the item flips: one more or one fewer of its kind
+                            c[kind_of[k]] += 1 if v is (kind_of[k] != 2) else -1
+                    else:
+                        clear = c[0] == 0
+                        if clear and c[1] == 0 and c[2] == 0 and c[3] > 0:
+                            decided = ELIGIBLE
+                        else:
+                            decided = MITIGABLE if (clear and c[4] > 0) or c[5] > 0 else NOT_ELIGIBLE
+                if decided is None:
+                    vals = base.copy()
+                    for k, fn in affected:
+                        vals[k] = fn(new_s)
+                    decided = self._decide(vals)
                 found = frozenset((decided,)) if decided else self.outcomes(new_s)
                 new = next(iter(found)) if len(found) == 1 else "undetermined"
                 if new != current:

@@ -199,33 +199,30 @@ def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, three: list[dict[st
     texts = rb.texts
     outcome = an.outcome
     table = ev.views.get("reasons")
-    if table is None:  # per item: its decided reasons, by value (built once per evaluator)
-        table = ev.views["reasons"] = [{True: _reason(rb, ev, it, STATUS[it.kind][True], ()),
-                                        False: _reason(rb, ev, it, STATUS[it.kind][False], ())}
-                                       for kind in KINDS for it in ev.items[kind]]
-    parts = []
-    for k, iid in enumerate(ev.order):
-        value = an.items[iid]
-        if value is None:
-            it = ev.item_of[iid]
-            unknown = tuple(ev.fact_ids[f] for f in ev.sorted_facts[iid] if cs[f] not in ev.class_set[f])
-            parts.append(_reason(rb, ev, it, "unknown", unknown))
-        else:
-            parts.append(table[k][value])
-    reasons = [p[0] for p in parts]
-    encoded_reasons = _Encoded(reasons)
+    if table is None:  # per item: its decided reasons by value, and their JSON with a comma before
+        table = ev.views["reasons"] = [
+            {v: (r[0], r[2], b"," + r[2]) for v, r in
+             ((True, _reason(rb, ev, it, STATUS[it.kind][True], ())), (False, _reason(rb, ev, it, STATUS[it.kind][False], ())))}
+            for kind in KINDS for it in ev.items[kind]]
+    values = [an.items[iid] for iid in ev.order]
+    reasons = []
     chunks = [b"["]
-    for n, p in enumerate(parts):
-        if n:
-            chunks.append(b",")
-        chunks.append(p[2])
-    chunks.append(b"]")
-    encoded_reasons.chunks = chunks  # joined only where the whole verdict is written (dumps_utf8)
     missing: list[str] = []
-    for r in reasons:
-        for f in r["unknown_facts"] if r["status"] == "unknown" else ():
-            if f not in missing:
-                missing.append(f)
+    for k, value in enumerate(values):
+        if value is None:
+            iid = ev.order[k]
+            unknown = tuple(ev.fact_ids[f] for f in ev.sorted_facts[iid] if cs[f] not in ev.class_set[f])
+            reason, _, utf8 = _reason(rb, ev, ev.item_of[iid], "unknown", unknown)
+            chunks.append(b"," + utf8 if k else utf8)
+            missing.extend(f for f in unknown if f not in missing)
+        else:
+            entry = table[k][value]
+            reason = entry[0]
+            chunks.append(entry[2] if k else entry[1])
+        reasons.append(reason)
+    chunks.append(b"]")
+    encoded_reasons = _Encoded(reasons)
+    encoded_reasons.chunks = chunks  # joined only where the whole verdict is written (dumps_utf8)
     missing.sort(key=ev.index.__getitem__)
     coverage = {"complete": rs.coverage.get("complete", True), "note": rs.coverage.get("note", ""),
                 "gap": TRI[an.tracks[GAP]] if not rs.coverage.get("complete", True) else "no"}
@@ -236,7 +233,7 @@ def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, three: list[dict[st
         headline = texts["coverage"][outcome]
     # the sentences depend only on the outcome, the tracks and which items decide: shared widely
     text_key = (rb.version, rs.id, outcome, tuple(an.tracks.values()), coverage["gap"],
-                tuple((k, an.items[iid]) for k, iid in enumerate(ev.order) if an.items[iid] is not ev.plain[k]),
+                tuple((k, v) for k, v in enumerate(values) if v is not ev.plain[k]),
                 tuple(sorted({i for i, _, _ in an.changes})) if outcome == "undetermined" else ())
     words = ev.views.get(text_key)
     if words is None:
@@ -428,7 +425,12 @@ _PIECES: dict[Any, bytes] = {}
 
 
 def dumps_utf8(v: dict[str, Any]) -> bytes:
-    """dumps(v) encoded as UTF-8, assembled from cached bytes (what `batch` writes)."""
+    """dumps(v) encoded as UTF-8."""
+    return b"".join(dumps_parts(v))
+
+
+def dumps_parts(v: dict[str, Any]) -> list[bytes]:
+    """dumps(v) encoded as UTF-8 in pieces, mostly cached ones (`batch` joins many verdicts at once)."""
     if len(_PIECES) > 50_000:
         _PIECES.clear()
     parts = []
@@ -461,11 +463,25 @@ def dumps_utf8(v: dict[str, Any]) -> bytes:
                     parts.append(b",")
                 parts.append(piece)
             parts.append(b"]")
+        elif key == "facts":  # {fact: value}: each pair is one of few
+            sep = b',"facts":{'
+            for fid, fv in value.items():
+                if isinstance(fv, (str, int)):
+                    pk = ("fact", fid, type(fv), fv)  # the type keeps true apart from 1
+                    piece = _PIECES.get(pk)
+                    if piece is None:
+                        piece = _PIECES[pk] = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
+                else:  # a list or a missing quantity
+                    piece = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
+                parts.append(sep)
+                parts.append(piece)
+                sep = b","
+            parts.append(b"}" if value else b',"facts":{}')
         else:
             parts.append(f',"{key}":{_ENCODE(value)}'.encode())
     parts[0] = b"{" + parts[0][1:]  # the first key has no comma before it
     parts.append(b"}")
-    return b"".join(parts)
+    return parts
 
 
 def distinctions(rb: RuleBase, ev: Any, s: tuple[int, ...]) -> list[dict[str, Any]]:

@@ -466,17 +466,22 @@ def dumps_parts(v: dict[str, Any]) -> list[bytes]:
         elif key == "facts":  # {fact: value}: each pair is one of few
             sep = b',"facts":{'
             for fid, fv in value.items():
-                if isinstance(fv, (str, int)):
+                if fv is None or isinstance(fv, (str, int)):
                     pk = ("fact", fid, type(fv), fv)  # the type keeps true apart from 1
                     piece = _PIECES.get(pk)
                     if piece is None:
                         piece = _PIECES[pk] = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
-                else:  # a list or a missing quantity
+                else:  # a list
                     piece = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
                 parts.append(sep)
                 parts.append(piece)
                 sep = b","
             parts.append(b"}" if value else b',"facts":{}')
+        elif value is None or (isinstance(value, list) and not value):  # no fallback, nothing read as legacy
+            piece = _PIECES.get((key, "empty", type(value)))
+            if piece is None:
+                piece = _PIECES[(key, "empty", type(value))] = f',"{key}":{_ENCODE(value)}'.encode()
+            parts.append(piece)
         else:
             parts.append(f',"{key}":{_ENCODE(value)}'.encode())
     parts[0] = b"{" + parts[0][1:]  # the first key has no comma before it

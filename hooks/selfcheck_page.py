@@ -163,7 +163,7 @@ def form_html(compiled: dict, client: dict, script_src: str = "") -> str:
          '<p class="rc-sc-load-text" id="rc-sc-load-text">自查程序需要脚本才能运行；'
          '没有脚本时，可以使用<a href="checklist/">可打印的自查清单</a>。</p>'
          '<progress id="rc-sc-load-bar" max="100" hidden aria-label="自查程序加载进度"></progress></div>',
-         '<form id="rc-sc-form" class="rc-sc-form" novalidate aria-describedby="rc-sc-steptext">',
+         '<form id="rc-sc-form" class="rc-sc-form" novalidate autocomplete="off" aria-describedby="rc-sc-steptext">',
          '<div class="rc-sc-progress"><p id="rc-sc-steptext" class="rc-sc-steptext">'
          f'第 1 步，共 {total} 步</p><progress id="rc-sc-stepbar" max="{total}" value="1" '
          'aria-labelledby="rc-sc-steptext"></progress></div>']

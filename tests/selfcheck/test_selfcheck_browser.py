@@ -165,6 +165,53 @@ def test_privacy_no_request_after_load_no_storage_csp_blocks(context, base_url, 
     assert "connect-src 'self'" in csp and "'unsafe-eval'" not in csp
 
 
+# -- nothing outlives the visit: Back, the back/forward cache, instant navigation ------------------------
+
+CHECKED = "() => [...document.querySelectorAll('#rc-sc-form input:checked')].map(i => i.id).sort()"
+FILLED = "() => [...document.querySelectorAll('#rc-sc-form input[type=text], #rc-sc-form input[type=number], #rc-sc-form input[type=date]')].filter(i => i.value !== i.defaultValue).map(i => i.id)"
+
+
+def test_back_after_leaving_brings_no_answer_back(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + PAGE)
+    fresh = page.evaluate(CHECKED)
+    assert page.get_attribute("#rc-sc-form", "autocomplete") == "off"
+    wait_ready(page)
+    fill_form(page, {"intent": "knowing_violation", "remedy": "none", "economic_loss_wan": 800}, "shaanxi", AS_OF)
+    submit(page)
+    assert page.evaluate(CHECKED) != fresh
+    for leave in ("full page load", "back/forward cache"):
+        if leave == "full page load":
+            page.goto(base_url + "glossary/")  # a whole new document, as a source link or a typed URL does
+        else:
+            page.evaluate("url => { location.href = url; }", base_url + "myths/")
+            page.wait_for_url("**/myths/")
+        page.go_back()
+        page.wait_for_selector("#rc-sc-form")
+        page.wait_for_function("() => document.getElementById('rc-selfcheck').dataset.rcInit === '1'")
+        assert page.evaluate(CHECKED) == fresh, leave
+        assert page.evaluate(FILLED) == [], leave
+        assert page.evaluate("() => window.rongcuoSelfcheck.last") is None, leave
+        assert not page.is_visible("#rc-sc-verdict .rc-sc-outcome"), leave
+        wait_ready(page)
+        fill_form(page, {"intent": "inadvertent"}, "national", AS_OF)
+        submit(page)
+
+
+def test_instant_navigation_away_drops_the_last_verdict(context, base_url):
+    page = context.new_page()
+    page.goto(base_url + PAGE)
+    wait_ready(page)
+    fill_form(page, {"intent": "inadvertent", "remedy": "proactive"}, "national", AS_OF)
+    submit(page)
+    assert page.evaluate("() => window.rongcuoSelfcheck.last") is not None
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.click(".md-content a[href$='rules/'] >> nth=0")
+    page.wait_for_function("() => !document.getElementById('rc-selfcheck')")
+    assert page.evaluate("() => window.__sameDocument === true"), "not an instant (same-document) navigation"
+    assert page.evaluate("() => window.rongcuoSelfcheck.last") is None
+
+
 # -- instant navigation -----------------------------------------------------------------------------------
 
 def test_instant_navigation_from_home(context, base_url):

@@ -440,13 +440,33 @@ function init(root) {
     show(0);
   }
 
+  // Nothing the user entered outlives the visit: answers and the verdict are wiped when the page is
+  // left (pagehide: before the browser keeps it in the back/forward cache) and again if it is shown
+  // from that cache; autocomplete="off" on the form stops the browser restoring them on Back.
+  W.forget = () => {
+    form.reset();
+    window.rongcuoSelfcheck.last = null;
+    verdictBox.replaceChildren();
+    verdictBox.hidden = true;
+    cameFromReview = false;
+    show(0, false);
+  };
+
   show(0, false);
   W.formReadyAt = performance.now();
 }
 
+function forgetAnswers() {
+  if (W.forget) W.forget();
+  if (window.rongcuoSelfcheck) window.rongcuoSelfcheck.last = null;
+}
+window.addEventListener("pagehide", forgetAnswers);
+window.addEventListener("pageshow", (e) => { if (e.persisted) forgetAnswers(); });
+
 function boot() {
   const root = document.getElementById("rc-selfcheck");
   if (root) init(root);
+  else { W.forget = null; forgetAnswers(); }  // instant navigation to another page: drop the last verdict
 }
 
 function subscribe() {

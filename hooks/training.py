@@ -51,6 +51,7 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import procedure_svg  # noqa: E402
 from _paths import STATE, error, log, message, problem  # noqa: E402
+from cases import EXPECTED, status_of  # noqa: E402
 
 CARDS_FILE = "training/cards.yaml"
 CSS = "assets/training/training.css"
@@ -552,25 +553,58 @@ def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
     qs = []
     for c in cards:
         v = c["verdict"]
+        actual, real_note = _quiz_real(c, outcomes)
         radios = "".join(
             f'<label class="rc-choice"><input type="radio" name="quiz-{esc(c["id"])}" value="{esc(o)}"> '
             f'{esc(outcomes[o]["label"])}</label>' for o in OUTCOME_ORDER if o in outcomes)
         why = "".join(esc(w) for w in v["why"]) or "没有触及或满足的条目"
         if v["outcome"] == "undetermined":
             why += "。还需查清：" + "、".join(esc(m["question"]) for m in v["missing_facts"][:4])
+        legend = "按本站收录的规定推演，检查器会给出哪个结论？（实际的处理结果也算答对）" if actual else "检查器会给出哪个结论？"
         qs.append(
-            f'<li class="rc-quiz-q" data-card="{esc(c["id"])}" data-answer="{esc(v["outcome"])}">'
+            f'<li class="rc-quiz-q" data-card="{esc(c["id"])}" data-answer="{esc(v["outcome"])}"'
+            + (f' data-actual="{esc(actual)}" data-actual-label="{esc(_actual_label(c, outcomes))}"' if actual else "") + '>'
             f'<p class="rc-card-head">{kind_badge(c)} <strong>{esc(c["title"])}</strong></p>'
             f'<div class="rc-story">{_paras(c["story"])}</div>'
-            f'<fieldset><legend>检查器会给出哪个结论？</legend>{radios}</fieldset>'
+            f'<fieldset><legend>{legend}</legend>{radios}</fieldset>'
             f'<p><button type="button" class="md-button md-button--primary rc-quiz-submit">提交答案</button></p>'
             f'<p class="rc-quiz-msg" role="status"></p>'
             f'<div class="rc-quiz-feedback" hidden><p class="rc-quiz-verdict"></p>'
-            f'<p>检查器的结论：<strong>{esc(v["headline"])}</strong>。主要理由：{why}</p>'
+            f'<p>检查器的结论：<strong>{esc(v["headline"])}</strong>。主要理由：{why}</p>{real_note}'
             f'<p><a href="{esc(get_relative_url(urls[c["id"]], url))}">看完整的理由和出处</a></p></div></li>')
     lines[-1] += "".join(qs) + "</ol></div>"
     lines += ["", "## 参考来源", "", "- 题目即[练习卡片](cards/index.md)，答案由检查器按[全国性规定](../rules/national.md)计算。", ""]
     return "\n".join(lines)
+
+
+def _actual_label(card: dict, outcomes: dict) -> str:
+    decision = card["case_meta"]["decision"]["outcome"]
+    return f"{DECISION_LABEL.get(decision, decision)}”，对应选项“{outcomes[EXPECTED[decision]]['label']}"
+
+
+def _quiz_real(card: dict, outcomes: dict) -> tuple[str, str]:
+    """For a card on a real case: the outcome the real decision corresponds to, and a paragraph that
+    sets the real decision beside the checker's, with the recorded reason for any difference."""
+    if card["kind"] != "real":
+        return "", ""
+    meta = card["case_meta"]
+    decision = (meta.get("decision") or {}).get("outcome")
+    actual = EXPECTED.get(decision, "")
+    if not actual:
+        return "", ""
+    v = card["verdict"]
+    status = status_of(actual, v)
+    note = f"实际处理（据公开报道）：<strong>{esc(DECISION_LABEL.get(decision, decision))}</strong>。"
+    if status == "agree":
+        note += "与按本站收录的规定推演的结论一致。"
+    elif status == "undetermined":
+        note += "公开报道没有写明推演所需的全部事实，所以检查器只能说需进一步核查；实际结果是它列出的可能结果之一。"
+    elif status == "not_covered":
+        note += "本站收录的条文没有列出这种情形，所以推演不出容错免责；这不说明实际处理有误。"
+    else:
+        reason = ((meta.get("disagreement") or {}).get(card["jurisdiction"]) or {}).get("reason")
+        note += "与按本站收录的规定推演的结论不同" + (f"，原因：{esc(str(reason).strip())}" if reason else "。")
+    return actual, f'<p class="rc-quiz-real">{note}</p>'
 
 
 def projector_page(cards: list[dict], compiled: dict, url: str) -> str:

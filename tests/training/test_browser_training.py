@@ -144,7 +144,8 @@ def test_quiz_score(pg):
             choice = answer
             right_target += 1
         else:
-            choice = next(o for o in ("eligible", "mitigable", "not_eligible", "undetermined") if o != answer)
+            actual = q.get_attribute("data-actual")  # a real case's real outcome counts as right too
+            choice = next(o for o in ("eligible", "mitigable", "not_eligible", "undetermined") if o not in (answer, actual))
         q.locator(f"input[type=radio][value={choice}]").check()
         q.locator(".rc-quiz-submit").click()
         assert q.locator(".rc-quiz-feedback").is_visible()
@@ -319,3 +320,30 @@ def test_projector_runs_a_plans_group(pg, built_site):
     assert seen == ids
     assert f"共 {len(ids)} 张" in pg.text_content(".rc-counter")
     assert_private(pg)
+
+
+def test_quiz_accepts_the_real_outcome_of_a_real_case(pg):
+    open_page(pg, "training/quiz/")
+    real = pg.locator(".rc-quiz-q[data-actual]")
+    assert real.count() >= 5
+    differ = 0
+    for i in range(real.count()):
+        q = real.nth(i)
+        actual, answer = q.get_attribute("data-actual"), q.get_attribute("data-answer")
+        assert "实际处理（据公开报道）" in q.locator(".rc-quiz-feedback").text_content()
+        if actual == answer:
+            continue
+        differ += 1
+        q.locator(f"input[type=radio][value={actual}]").check()
+        q.locator(".rc-quiz-submit").click()
+        assert q.get_attribute("data-result") == "right"
+        assert "实际的处理结果" in q.locator(".rc-quiz-verdict").text_content()
+    assert differ >= 1  # e.g. 孝感: the real 免责 beside the checker's 需进一步核查
+    wrong = next(o for o in ("eligible", "mitigable", "not_eligible", "undetermined")
+                 if o not in (real.nth(0).get_attribute("data-actual"), real.nth(0).get_attribute("data-answer")))
+    q = real.nth(0)
+    if q.get_attribute("data-result") is None:
+        q.locator(f"input[type=radio][value={wrong}]").check()
+        q.locator(".rc-quiz-submit").click()
+        assert q.get_attribute("data-result") == "wrong"
+        assert "实际的处理结果是" in q.locator(".rc-quiz-verdict").text_content()

@@ -118,11 +118,16 @@
         var chosen = one("input[type=radio]:checked", q);
         if (!chosen) { if (msg) msg.textContent = "请先选一个结论。"; return; }
         if (msg) msg.textContent = "";
-        var right = chosen.value === q.getAttribute("data-answer");
+        var checker = chosen.value === q.getAttribute("data-answer");
+        var real = chosen.value === q.getAttribute("data-actual");  // a real case: its real outcome counts too
+        var right = checker || real;
         answered += 1;
         if (right) score += 1;
         q.setAttribute("data-result", right ? "right" : "wrong");
-        verdict.textContent = right ? "回答正确。" : "回答错误：您选的是“" + text(chosen.parentNode) + "”。";
+        if (checker) verdict.textContent = "回答正确。";
+        else if (real) verdict.textContent = "回答正确：这是实际的处理结果。按本站收录的规定推演，结论不同，原因见下。";
+        else verdict.textContent = "回答错误：您选的是“" + text(chosen.parentNode) + "”。"
+          + (q.getAttribute("data-actual") ? "实际的处理结果是“" + q.getAttribute("data-actual-label") + "”。" : "");
         all("input", q).forEach(function (el) { el.disabled = true; });
         btn.hidden = true;
         fb.hidden = false;

@@ -254,8 +254,7 @@ def index_page(rb, cases: list[dict], url_of) -> str:
         "<p class=\"rc-case-empty\" id=\"rc-case-empty\" hidden>没有符合这些条件的案例。</p>",
         "",
         "“三个区分开来”一栏只在来源写明了决定依据哪一条时才填写。",
-        "想补充案例？编辑可以运行 `python scripts/new_case.py`，按提示回答问题生成案例文件，"
-        "构建时会自动检查格式、事实和出处。",
+        "案例库只收录公开发布、注明出处的真实案例；每个案例页都给出原始报道的链接。",
         "",
         f"<script src=\"{_e(url_of(SCRIPT))}\"></script>",
         "",
@@ -353,7 +352,7 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
             except KeyError:
                 q = fid
             lines.append(f"- {_md(q)}（{n}）")
-    lines += ["", f"规则版本 `{rb.version}`。", ""]
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -174,8 +174,10 @@ def version_block(compiled: dict) -> str:
         rows.append(f"| [{rules_render.esc(rs['title'])}](rules/{rs['id']}.md) | {rules_render.cn_date(rs['effective'])} | "
                     f"{rules_render.cn_date(rs['until']) if rs.get('until') else '—'} | "
                     f"{rules_render.cn_date(rs['last_reviewed'])} |")
-    return (f"当前规则版本：`{rules_version(compiled)}`（由全部规则文件编译后计算的哈希，自查结果中显示的是同一个值）。\n\n"
-            + "\n".join(rows) + "\n")
+    return ("\n".join(rows) + "\n\n"
+            '??? info "技术信息"\n\n'
+            f"    规则版本：`{rules_version(compiled)}`。这是把全部规则编译后计算出的校验值，"
+            "自查结果的 JSON 和命令行工具显示的是同一个值，可以用来核对两边依据的是不是同一版规则。\n")
 
 
 def on_serve(server, config, builder):

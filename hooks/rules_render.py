@@ -225,8 +225,6 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
             lines += [
                 f"### {esc(it['title'])} {{#{it['id']}}}",
                 "",
-                f"<p class=\"rc-item-id\">条目编号：<code>{hesc(it['id'])}</code></p>",
-                "",
                 f"> {esc(it['text'])}",
                 f"> <span class=\"rc-item-kind\">（{kind_word}）</span>",
                 "",
@@ -247,8 +245,6 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
             cites.append(d.get("cite"))
             lines += [
                 f"### {esc(d['title'])} {{#{d['id']}}}",
-                "",
-                f"<p class=\"rc-item-id\">条目编号：<code>{hesc(d['id'])}</code></p>",
                 "",
                 f"> {esc(d['text'])}",
                 "",

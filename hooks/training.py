@@ -327,7 +327,7 @@ def actual_decision(card: dict, page_url: str) -> str:
 def _reason_li(r: dict, full: bool, questions: dict[str, str] | None = None) -> str:
     li = (f'<li class="rc-st rc-st--{esc(r["status"])}" data-item="{esc(r["id"])}">'
           f'<span class="rc-st-label">{esc(r["status_label"])}</span> <strong>{esc(r["title"])}</strong>'
-          f' <code>{esc(r["id"])}</code>')
+)
     if full:
         li += f'<br>{reason_text(r)}<br><span class="rc-small">出处：{cite_html(r["cite"])}</span>'
         if r["status"] == "unknown" and r.get("unknown_facts"):
@@ -350,8 +350,8 @@ def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -
         out.append("<ul class=\"rc-why\">" + "".join(f"<li>{esc(w)}</li>" for w in v["why"]) + "</ul>")
     if v["outcome"] == "undetermined":
         out.append("<p>取决于尚未查清的事实，可能的结果：" + "、".join(esc(o["label"]) for o in v["possible_outcomes"]) + "</p>")
-    out.append(f'<p class="rc-small">依据：{esc(v["jurisdiction_title"])}；按 {esc(v["as_of"])} 施行的规定；'
-               f"规则版本 {esc(v['rules_version'])}。这是自查工具的推演，不是认定结论。</p></div>")
+    out.append(f'<p class="rc-small">依据：{esc(v["jurisdiction_title"])}；按 {esc(v["as_of"])} 施行的规定。'
+               "这是自查工具的推演，不是认定结论。</p></div>")
     # reasons: what decides the outcome first; the items that are simply not hit / not met folded
     questions = {f["id"]: f["question"] for f in compiled["facts"]}
     minor = {"exclusions": ("not_hit",), "aggravations": ("not_hit",), "conditions": (), "situations": ("unmet",),
@@ -521,9 +521,9 @@ def deck_index_page(cards: list[dict], compiled: dict, items: list[dict], urls: 
     crow = []
     for it in items:
         ids = cov.get(it["id"], [])
-        links = "、".join(f'<a href="{esc(get_relative_url(urls[x], url))}">{esc(x)}</a>'
+        links = "、".join(f'<a href="{esc(get_relative_url(urls[x], url))}">{esc(by_id[x]["title"])}</a>'
                          f'{"（虚构）" if by_id[x]["kind"] == "fictional" else "（真实案例）"}' for x in ids) or "（没有卡片）"
-        crow.append(f'<tr><td>{esc(kinds.get(it["kind"], it["kind"]))}</td><td>{esc(it["title"])} <code>{esc(it["id"])}</code></td>'
+        crow.append(f'<tr><td>{esc(kinds.get(it["kind"], it["kind"]))}</td><td>{esc(it["title"])}</td>'
                     f"<td>{links}</td></tr>")
     counts = {o: sum(1 for c in cards if c["verdict"]["outcome"] == o) for o in OUTCOME_ORDER}
     labels = {o["id"]: o["label"] for o in outcome_list(compiled)}
@@ -659,8 +659,8 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
     rs = rb.ruleset_for("national", as_of)
     out: dict[str, tuple[str, int]] = {}
     hide = "hide:\n  - navigation\n  - toc"
-    foot = (f'<p class="rc-sheet-foot">容错纠错机制：读懂与自查 · 专题培训讲义 · 由规则文件生成，规则版本 {esc(rb.version)}'
-            f"，按 {esc(as_of)} 施行的规定 · 仅供学习，不是认定依据</p>")
+    foot = (f'<p class="rc-sheet-foot">容错纠错机制：读懂与自查 · 专题培训讲义 · '
+            f"按 {esc(as_of)} 施行的规定 · 仅供学习，不是认定依据</p>")
 
     # 1. summary: 三个区分开来 + negative list, one page
     d_rows = "".join(f"<tr><th scope=\"row\">{esc(d.title)}</th><td>{esc(d.tolerable_side)}</td><td>{esc(d.other_side)}</td></tr>"
@@ -712,7 +712,7 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
     out["training/handouts/procedure.md"] = (
         "\n".join(_fm("讲义：容错办理程序图", "容错办理流程图：论文提出的一般流程和全国性规定的流程。", hide)
                   + ["# 容错办理程序图", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
-                     "## 参考来源", "", "- 图由 `rules/procedure.yaml` 生成，各步依据见[办理程序图](../../rules/procedures.md)。", ""]),
+                     "## 参考来源", "", "- 各步依据见[办理程序图](../../rules/procedures.md)。", ""]),
         len(sheets))
 
     # 3. blank worksheet from rules/facts.yaml
@@ -743,7 +743,7 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
     out["training/handouts/worksheet.md"] = (
         "\n".join(_fm("讲义：空白自查工作表", "按自查问题生成的空白工作表，供分组讨论时逐题填写。", hide)
                   + ["# 空白自查工作表", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
-                     "## 参考来源", "", "- 问题与选项来自 `rules/facts.yaml`，与[匿名自查](../../selfcheck/index.md)相同。", ""]),
+                     "## 参考来源", "", "- 问题与选项与[匿名自查](../../selfcheck/index.md)相同。", ""]),
         len(sheets))
 
     # 4. card deck: fronts, then answers on separate pages

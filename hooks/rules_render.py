@@ -10,9 +10,14 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
-import procedure_svg
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checker, for its citation wording
+import procedure_svg  # noqa: E402
+
+from selfcheck.explain import titled  # noqa: E402
 
 KIND_ORDER = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 KIND_LABEL = {"exclusions": "负面清单", "aggravations": "从重、加重情节", "conditions": "容错条件",
@@ -139,7 +144,7 @@ def cite_md(cite: dict | None) -> str:
     url = src.get("url")
     where = f"[{title}]({url})" if url else title
     rel = RELIABILITY.get(cite.get("reliability"), esc(cite.get("reliability")))
-    out = f"《{doc}》" if doc and "《" not in doc and not doc.startswith("陈朋") else doc  # already titled: as is
+    out = titled(doc) if doc else doc  # the checker's rule: a name already in 《…》 is kept as it is
     out += f" {art}" if art else ""
     out += f"；读自：{where}" if where else ""
     out += f"；来源性质：{rel}" if rel else ""

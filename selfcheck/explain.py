@@ -327,9 +327,9 @@ def _documents(items: list[Item]) -> str:
     """《中国共产党问责条例》第十八条、《中国共产党纪律处分条例》第十七条…: each cited article once."""
     out: list[str] = []
     for it in items:
-        doc = _EDITION.sub("", it.cite["document"].strip("《》"))
+        doc = _EDITION.sub("", it.cite["document"])
         m = _ARTICLE.match(it.cite["article"])
-        ref = f"《{doc}》{m.group(0) if m else it.cite['article']}"
+        ref = f"{titled(doc)}{m.group(0) if m else it.cite['article']}"
         if ref not in out:
             out.append(ref)
     return "、".join(out)
@@ -540,10 +540,18 @@ def compare(rb: RuleBase, raw_facts: Any, as_of: str | None = None) -> dict[str,
 MARK = {"hit": "✗", "not_hit": "✓", "met": "✓", "unmet": "✗", "unknown": "？"}
 
 
+def titled(document: str) -> str:
+    """A document's name in title marks, once: a name that already holds 《…》 (中共中央办公厅《关于…》,
+    陈朋《…》) is kept as it is. The browser's cite() and the rule pages follow the same rule."""
+    if "《" in document or document.startswith("陈朋"):
+        return document
+    return f"《{document}》"
+
+
 def cite_text(cite: dict[str, Any] | None) -> str:
     if not cite:
         return ""
-    out = f"《{cite['document'].strip('《》')}》{cite['article']}"
+    out = f"{titled(cite['document'])}{cite['article']}"
     src = cite.get("source") or {}
     if cite.get("reliability") != "official":
         out += "（据" + ("陈朋(2022)引述" if cite.get("reliability") == "paper" else "公开转载或转述") + "）"

@@ -251,3 +251,22 @@ def test_ask_rejects_bad_answer_then_continues(rb):
     answers = "\n".join(["9", "abc", "1"] + ["0"] * (len(rb.facts) - 1) + [""] * len(rb.quantities)) + "\n"
     code, out, _ = run(["ask"], stdin=answers)
     assert code == 0 and "请输入 0 到" in out
+
+
+def test_citations_wrap_a_document_name_in_title_marks_once(rb):
+    """《…》 around a plain name; a name that already holds 《…》 (中共中央办公厅《关于…》) is kept."""
+    from selfcheck.explain import cite_text, titled
+
+    assert titled("中国共产党问责条例") == "《中国共产党问责条例》"
+    assert titled("中共中央办公厅《关于进一步激励广大干部新时代新担当新作为的意见》") == \
+        "中共中央办公厅《关于进一步激励广大干部新时代新担当新作为的意见》"
+    seen = 0
+    for rs in rb.rulesets:
+        for it in rs.all_items():
+            text = cite_text(it.cite)
+            doc = it.cite["document"]
+            name = doc if "《" in doc or doc.startswith("陈朋") else f"《{doc}》"
+            assert text.startswith(name + it.cite["article"]), text
+            assert "《《" not in text and not text.startswith(("《中共中央办公厅《", "《陈朋《")), text
+            seen += 1
+    assert seen > 30

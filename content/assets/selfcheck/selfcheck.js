@@ -330,9 +330,10 @@ function init(root) {
 
   function cite(c) {
     if (!c) return null;
-    const doc = c.document.replace(/^《|》$/g, "");
+    // a name that already holds 《…》 is kept as it is (the rule of titled() in selfcheck/explain.py)
+    const doc = c.document.includes("《") || c.document.startsWith("陈朋") ? c.document : `《${c.document}》`;
     const src = c.source || {};
-    const p = el("p", { class: "rc-sc-cite" }, `${T.source}：《${doc}》${c.article}`,
+    const p = el("p", { class: "rc-sc-cite" }, `${T.source}：${doc}${c.article}`,
       c.reliability ? `（${T.reliability[c.reliability] || c.reliability}）` : "");
     if (src.title) {
       p.append("；", src.url ? el("a", { href: src.url, rel: "noopener noreferrer", text: src.title }) : src.title);

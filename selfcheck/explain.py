@@ -592,7 +592,8 @@ def to_text(v: dict[str, Any]) -> str:
             lines.append(f"      {quote}")
             lines.append(f"      出处：{cite_text(r['cite'])}")
             if r["status"] == "unknown":
-                lines.append(f"      尚不清楚：{'、'.join(r['unknown_facts'])}")
+                questions = {m["id"]: m["question"] for m in v["missing_facts"]}
+                lines.append(f"      尚不清楚：{'；'.join(questions.get(f, f) for f in r['unknown_facts'])}")
     if v["three_distinctions"]:
         lines.append("")
         lines.append("■ 三个区分开来")

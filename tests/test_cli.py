@@ -270,3 +270,11 @@ def test_citations_wrap_a_document_name_in_title_marks_once(rb):
             assert "《《" not in text and not text.startswith(("《中共中央办公厅《", "《陈朋《")), text
             seen += 1
     assert seen > 30
+
+
+def test_text_output_names_unknown_facts_by_their_question(rb):
+    out = io.StringIO()
+    assert main(["evaluate", "--facts", "-", "--format", "text"], out=out, stdin=io.StringIO("{}")) == 0
+    text = out.getvalue()
+    assert f"尚不清楚：{rb.fact('intent').question}" in text
+    assert "尚不清楚：intent" not in text

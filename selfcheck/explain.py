@@ -84,20 +84,27 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
     if view is None:
         view = an.view = _state_view(rb, rs, ev, an)
     texts = rb.texts
-    changes = []
+    changes = _Encoded()
+    chunks = changes.chunks = [b"["]
+    cache = ev.views.setdefault("changes", {})  # (fact, its class now, target classes, outcome): entries
     for i, target, new in an.changes:
-        fact = rb.facts[i]
         cur = s[i]
-        from_id = value_of_bit(ev, i, cur) if cur & (cur - 1) == 0 else UNKNOWN
-        from_label = fact.label(from_id, rb.unknown_label)
-        for j in range(target.bit_length()):
-            if target >> j & 1:
-                to = ev.ordered[i][j]
-                changes.append({
-                    "fact": fact.id, "question": fact.question, "from": from_id, "from_label": from_label,
-                    "to": to, "to_label": fact.label(to), "outcome": new,
-                    "outcome_label": texts["outcomes"][new]["label"],
-                })
+        entries = cache.get((i, cur, target, new))
+        if entries is None:
+            fact = rb.facts[i]
+            from_id = value_of_bit(ev, i, cur) if cur & (cur - 1) == 0 else UNKNOWN
+            from_label = fact.label(from_id, rb.unknown_label)
+            dicts = [{"fact": fact.id, "question": fact.question, "from": from_id, "from_label": from_label,
+                      "to": ev.ordered[i][j], "to_label": fact.label(ev.ordered[i][j]), "outcome": new,
+                      "outcome_label": texts["outcomes"][new]["label"]}
+                     for j in range(target.bit_length()) if target >> j & 1]
+            entries = cache[(i, cur, target, new)] = (dicts, [_ENCODE(d).encode() for d in dicts])
+        for d, utf8 in zip(*entries, strict=True):
+            if len(chunks) > 1:
+                chunks.append(b",")
+            chunks.append(utf8)
+            changes.append(d)
+    chunks.append(b"]")
     return {
         "schema": SCHEMA,
         "jurisdiction": fallback["jurisdiction"] if fallback else rs.jurisdiction,
@@ -452,17 +459,6 @@ def dumps_parts(v: dict[str, Any]) -> list[bytes]:
             if piece is None:
                 piece = _PIECES[(key, value)] = f',"{key}":{_ENCODE(value)}'.encode()
             parts.append(piece)
-        elif key == "would_change":
-            parts.append(b',"would_change":[')
-            for n, c in enumerate(value):
-                ck = ("change", v["rules_version"], c["fact"], c["from"], c["to"], c["outcome"])
-                piece = _PIECES.get(ck)
-                if piece is None:
-                    piece = _PIECES[ck] = _ENCODE(c).encode()
-                if n:
-                    parts.append(b",")
-                parts.append(piece)
-            parts.append(b"]")
         elif key == "facts":  # {fact: value}: each pair is one of few
             sep = b',"facts":{'
             for fid, fv in value.items():

@@ -442,18 +442,15 @@ def dumps_parts(v: dict[str, Any]) -> list[bytes]:
         _PIECES.clear()
     parts = []
     for key, value in v.items():
-        if isinstance(value, _Encoded):
+        if isinstance(value, (_Encoded, _EncodedDict)):
             prefix = _PIECES.get(key)
             if prefix is None:
                 prefix = _PIECES[key] = f',"{key}":'.encode()
             parts.append(prefix)
-            parts.extend(value.chunks)
-        elif isinstance(value, _EncodedDict):
-            prefix = _PIECES.get(key)
-            if prefix is None:
-                prefix = _PIECES[key] = f',"{key}":'.encode()
-            parts.append(prefix)
-            parts.append(value.utf8)
+            if isinstance(value, _Encoded):
+                parts.extend(value.chunks)
+            else:
+                parts.append(value.utf8)
         elif isinstance(value, (str, int)):  # labels, ids, dates: few distinct values
             piece = _PIECES.get((key, value))
             if piece is None:

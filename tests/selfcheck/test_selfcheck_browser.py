@@ -36,6 +36,8 @@ def test_end_to_end_verdict_equals_cli(context, base_url, rb, jurisdiction):
     fill_form(page, facts, jurisdiction, as_of)
     review = page.inner_text("#rc-sc-review")
     assert rb.fact("cause").question in review and "不清楚" in review
+    still_open = sum(1 for f in rb.facts if facts.get(f.id, "unknown") == "unknown")
+    assert f"有 {still_open} 个问题的回答是“不清楚”" in review  # a skipped question is noticed
     last = submit(page)
     expected = cli("evaluate", "--jurisdiction", jurisdiction, "--as-of", as_of, facts=facts)
     shown = json.loads(last["json"])

@@ -39,6 +39,7 @@ const T = {
   source: "出处",
   reliability: { official: "正式文本", secondary: "据公开转载或转述", paper: "据陈朋（2022）论文引述" },
   unknownFacts: "尚不清楚：",
+  openAnswers: (n) => `有 ${n} 个问题的回答是“不清楚”（下面以灰色显示）。结果会把它们当作尚待查清的事实来推演；如果其实知道答案，请点“修改”补上。`,
   distinctions: "三个区分开来",
   tolerableSide: "可容的一侧：",
   otherSide: "另一侧：",
@@ -261,6 +262,9 @@ function init(root) {
   function renderReview() {
     const a = answers();
     const parts = [];
+    // every question starts at 不清楚: say how many are still there, so a skipped one is noticed
+    const open = Object.values(a.facts).filter((v) => v === "unknown").length;
+    if (open) parts.push(el("p", { class: "rc-sc-open", role: "note", text: T.openAnswers(open) }));
     const jInput = form.querySelector('input[name="jurisdiction"]:checked');
     const dl0 = el("dl", {},
       el("dt", { text: T.jurisdiction }), el("dd", {}, labelOf(jInput), " ",

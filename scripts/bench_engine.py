@@ -155,7 +155,7 @@ def main() -> None:
         print(f"batch {j:<9} {n} complete verdicts in {dt:.2f} s (whole process) = {n / dt:,.0f} verdicts/s ({size / 1024:.1f} KiB each)")
 
     print(f"\nlatency of one evaluate, ms (median / worst of {args.runs})")
-    all_unknown = [{} for _ in range(args.runs)]
+    all_unknown: list[dict[str, str]] = [{} for _ in range(args.runs)]
     half = []
     for _ in range(args.runs):
         ids = [f.id for f in rb.facts]

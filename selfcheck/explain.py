@@ -187,21 +187,21 @@ def _state_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any) -> dict[str, Any]:
     Verdicts are read-only: these lists and dicts are shared between verdicts of equal states.
     """
     cs = an.state
+    values = tuple(an.items[iid] for iid in ev.order)
     unknown_of = tuple(tuple(f for f in ev.sorted_facts[iid] if cs[f] not in ev.class_set[f])
-                       for iid in ev.order if an.items[iid] is None)
-    three = distinctions(rb, ev, cs)
-    signature = (an.outcome, an.found, tuple(an.items[iid] for iid in ev.order), unknown_of,
-                 tuple(an.tracks.values()), tuple(d["status"] for d in three))
+                       for iid, v in zip(ev.order, values, strict=True) if v is None) if None in values else ()
+    statuses = distinction_statuses(ev, cs)
+    signature = (an.outcome, an.found, values, unknown_of, tuple(an.tracks.values()), statuses)
     hit = ev.views.get(signature)  # equal signatures give equal verdict parts
     if hit is not None:
         return hit
     if len(ev.views) > 20_000:
         ev.views.clear()
-    view = ev.views[signature] = _build_view(rb, rs, ev, an, three)
+    view = ev.views[signature] = _build_view(rb, rs, ev, an, statuses)
     return view
 
 
-def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, three: list[dict[str, Any]]) -> dict[str, Any]:
+def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, statuses: tuple[str, ...]) -> dict[str, Any]:
     cs = an.state
     texts = rb.texts
     outcome = an.outcome
@@ -257,7 +257,7 @@ def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, three: list[dict[st
         "possible_outcomes": _frozen_as(("possible", rb.version, an.found), lambda: [
             {"id": o, "label": texts["outcomes"][o]["label"]} for o in OUTCOMES if o in an.found]),
         "reasons": encoded_reasons,
-        "three_distinctions": _frozen_as(("three", rb.version, tuple(d["status"] for d in three)), lambda: three),
+        "three_distinctions": _frozen_as(("three", rb.version, statuses), lambda: distinctions(rb, ev, statuses)),
         "missing_facts": _frozen_as(("missing", rb.version, tuple(missing)), lambda: [
             {"id": f, "question": rb.fact(f).question} for f in missing]),
         "next_steps": _next_steps_frozen(rb, rs, outcome),
@@ -482,23 +482,28 @@ def dumps_parts(v: dict[str, Any]) -> list[bytes]:
     return parts
 
 
-def distinctions(rb: RuleBase, ev: Any, s: tuple[int, ...]) -> list[dict[str, Any]]:
+def distinction_statuses(ev: Any, s: tuple[int, ...]) -> tuple[str, ...]:
+    """Which side of each 三个区分开来 line the state falls on."""
     out = []
-    for d, tol, oth in ev.distinctions:
+    for _d, tol, oth in ev.distinctions:
         other = ev.exact(id(oth), s)
         tolerable = ev.exact(id(tol), s)
         if other is True:
-            status = "other"
+            out.append("other")
         elif tolerable is True and other is False:
-            status = "tolerable"
+            out.append("tolerable")
         elif tolerable is False and other is False:
-            status = "not_applicable"
+            out.append("not_applicable")
         else:
-            status = "unknown"
-        out.append({"id": d.id, "title": d.title, "status": status,
-                    "status_label": rb.texts["distinction_statuses"][status],
-                    "tolerable_side": d.tolerable_side, "other_side": d.other_side, "text": d.text, "cite": d.cite})
-    return out
+            out.append("unknown")
+    return tuple(out)
+
+
+def distinctions(rb: RuleBase, ev: Any, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{"id": d.id, "title": d.title, "status": status,
+             "status_label": rb.texts["distinction_statuses"][status],
+             "tolerable_side": d.tolerable_side, "other_side": d.other_side, "text": d.text, "cite": d.cite}
+            for (d, _tol, _oth), status in zip(ev.distinctions, statuses, strict=True)]
 
 
 def next_steps(rb: RuleBase, rs: RuleSet, outcome: str) -> dict[str, Any]:

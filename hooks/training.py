@@ -613,7 +613,7 @@ def projector_page(cards: list[dict], compiled: dict, url: str) -> str:
     lines += ["# 投影放映", "",
               '<p class="rc-projector-help">用 <kbd>→</kbd> / <kbd>←</kbd>（或 <kbd>PageDown</kbd> / <kbd>PageUp</kbd>、'
               "空格）翻到下一张或上一张，<kbd>回车</kbd> 或 <kbd>R</kbd> 揭晓结论，<kbd>F</kbd> 全屏，"
-              "<kbd>Home</kbd> / <kbd>End</kbd> 到第一张或最后一张。先请学员讨论、表决，再揭晓。</p>", ""]
+              "<kbd>Home</kbd> / <kbd>End</kbd> 到第一张或最后一张，<kbd>Esc</kbd> 显示或隐藏网站的导航。先请学员讨论、表决，再揭晓。</p>", ""]
     slides = []
     for i, c in enumerate(cards, 1):
         slides.append(

@@ -174,17 +174,32 @@
     slides.forEach(function (s, i) { if (s.id === start) current = i; });
 
     function answerOf(i) { return one(".rc-slide-answer", slides[i]); }
+    // While presenting, the slide's type is shrunk in 5 % steps only as far as it needs to fit the screen.
+    function fit() {
+      var s = slides[current];
+      s.style.removeProperty("--rc-fit");
+      if (!document.documentElement.classList.contains("rc-presenting")) return;
+      for (var k = 1; k > 0.5 && s.scrollHeight > s.clientHeight + 1; k -= 0.05) s.style.setProperty("--rc-fit", k.toFixed(2));
+    }
     function go(i) {
       current = Math.max(0, Math.min(slides.length - 1, i));
       slides.forEach(function (s, j) { s.hidden = j !== current; });
       counter.textContent = "第 " + (current + 1) + " 张，共 " + slides.length + " 张";
       p.setAttribute("data-current", slides[current].getAttribute("data-card"));
       showBtn.textContent = answerOf(current).hidden ? "揭晓结论" : "收起结论";
+      fit();
     }
     function toggle() {
       var a = answerOf(current);
       a.hidden = !a.hidden;
+      if (a.hidden) slides[current].removeAttribute("data-revealed");
+      else slides[current].setAttribute("data-revealed", "");
       showBtn.textContent = a.hidden ? "揭晓结论" : "收起结论";
+      fit();
+    }
+    function present() {
+      document.documentElement.classList.toggle("rc-presenting");
+      fit();
     }
     function full() {
       if (document.fullscreenElement) { document.exitFullscreen(); return; }
@@ -192,13 +207,15 @@
     }
     p.rcProjector = { next: function () { go(current + 1); }, prev: function () { go(current - 1); },
                       first: function () { go(0); }, last: function () { go(slides.length - 1); },
-                      toggle: toggle, full: full };
+                      toggle: toggle, full: full, present: present };
     one(".rc-prev", p).addEventListener("click", p.rcProjector.prev);
     one(".rc-next", p).addEventListener("click", p.rcProjector.next);
     showBtn.addEventListener("click", toggle);
     var fullBtn = one(".rc-full", p);
     if (fullBtn) fullBtn.addEventListener("click", full);
     p.classList.add("rc-projector--on");
+    document.documentElement.classList.add("rc-presenting");
+    window.addEventListener("resize", fit);
     go(current);
   }
 
@@ -219,6 +236,7 @@
       case "Enter": if (!onControl) act = p.rcProjector.toggle; break;
       case "r": case "R": act = p.rcProjector.toggle; break;
       case "f": case "F": act = p.rcProjector.full; break;
+      case "Escape": if (!document.fullscreenElement) act = p.rcProjector.present; break;
       default: break;
     }
     if (!act) return;

@@ -25,8 +25,8 @@ Hand-written pages under content/training/ may list cards with a line of its own
 
     <!-- rongcuo:cards f01-one-window-pilot r02-xiaogan-epidemic-pass -->
 
-(a list of links, plus, for two cards or more, a link that projects just that group:
-training/projector/?cards=id1,id2).
+(a numbered list of links, plus, for two cards or more, links that project or print just that group,
+numbered in the same order: training/projector/?cards=id1,id2 and training/handouts/deck/?cards=id1,id2).
 
 Every page under training/ gets content/assets/training/training.css and training.js (same-origin
 files: no inline script, no storage API, no network). The card data file itself is not published.
@@ -753,7 +753,7 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
         cells = []
         for j, c in enumerate(cards[i:i + DECK_FRONT_PER_PAGE], i + 1):
             boxes = "".join(f'<span class="rc-box">{esc(o["label"])}</span>' for o in outcomes)
-            cells.append(f'<div class="rc-deck-card"><p class="rc-deck-title"><span class="rc-card-num">卡片 {j}</span> '
+            cells.append(f'<div class="rc-deck-card" data-card="{esc(c["id"])}"><p class="rc-deck-title"><span class="rc-card-num">卡片 {j}</span> '
                          f'{kind_badge(c)} {esc(c["title"])}</p><div class="rc-story">{_paras(c["story"])}</div>'
                          f'<p class="rc-ws-opts">我的判断：{boxes}</p><p class="rc-ws-line">理由：</p></div>')
         fronts.append(_sheet("".join(cells) + foot, "rc-sheet--deck"))
@@ -785,7 +785,8 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
     out["training/handouts/deck.md"] = (
         "\n".join(_fm("讲义：卡片组", "可打印的练习卡片：每页三张，答案另页。", hide + "\nsearch:\n  exclude: true")
                   + ["# 练习卡片组（打印版）", "",
-                     f'<div class="rc-handout" data-rc-pages="{total}" data-rc-front-pages="{len(fronts)}">'
+                     f'<div class="rc-handout" data-rc-deck data-rc-pages="{total}" data-rc-front-pages="{len(fronts)}" '
+                     f'data-rc-per-page="{DECK_FRONT_PER_PAGE}" data-rc-answers-per-page="{DECK_ANSWERS_PER_PAGE}">'
                      f'{"".join(fronts)}{"".join(answers)}</div>', "",
                      "## 参考来源", "", "- 每张卡片的完整理由和出处见[练习卡片](../cards/index.md)。", ""]),
         total)
@@ -902,11 +903,14 @@ def on_page_markdown(markdown, page, config, files):
                 continue
             rel = posixpath.relpath(f"training/cards/{cid}.md", here)
             label = "虚构" if c["kind"] == "fictional" else "真实案例"
-            out.append(f"- [{c['title']}]({rel})（{label}）")
+            out.append(f"{len(ids) + 1}. [{c['title']}]({rel})（{label}）")
             ids.append(cid)
-        if len(ids) > 1:
+        if len(ids) > 1:  # the same selection, numbered as listed, for the projector and for print
             proj = posixpath.relpath("training/projector.md", here)
-            out += ["", f"[投影放映这一组（{len(ids)} 张）]({proj}?cards={','.join(ids)})"]
+            deck = posixpath.relpath("training/handouts/deck.md", here)
+            group = ",".join(ids)
+            out += ["", f"[投影放映这一组（{len(ids)} 张）]({proj}?cards={group}) · "
+                    f"[打印这一组的卡片和答案]({deck}?cards={group})"]
         return "\n".join(out)
 
     return MARKER.sub(repl, markdown)

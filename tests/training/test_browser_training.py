@@ -388,3 +388,22 @@ def test_projector_slides_fit_the_screen_before_and_after_reveal(browser, base_u
     body.press("Escape")
     assert not page.locator(".md-header").is_visible()
     ctx.close()
+
+
+def test_a_plans_group_prints_just_its_cards(pg, built_site):
+    """The plan's print link lays out only its cards, numbered as in the plan, on the A4 sheets they need."""
+    plan = (built_site / "training" / "plan-1-new-cadres" / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'href="(\.\./handouts/deck/\?cards=([^"#]+))"', plan)
+    assert m, "plan 1 has no link that prints its group"
+    assert m.group(2) in re.search(r'href="\.\./projector/\?cards=([^"#]+)"', plan).group(1)  # the same selection
+    ids = m.group(2).split(",")[:3]
+    open_page(pg, "training/handouts/deck/?cards=" + ",".join(ids))
+    fronts = pg.eval_on_selector_all(".rc-deck-card", "els => els.map(e => [e.dataset.card, e.querySelector('.rc-card-num').textContent])")
+    assert fronts == [[cid, f"卡片 {n}"] for n, cid in enumerate(ids, 1)]
+    answers = pg.eval_on_selector_all(".rc-deck-answer", "els => els.map(e => e.dataset.card)")
+    assert answers == ids
+    expected = math.ceil(len(ids) / training.DECK_FRONT_PER_PAGE) + math.ceil(len(ids) / training.DECK_ANSWERS_PER_PAGE)
+    assert int(pg.get_attribute(".rc-handout", "data-rc-pages")) == expected
+    pg.emulate_media(media="print")
+    assert len(_pdf_pages(pg.pdf(format="A4", print_background=False))) == expected
+    assert_private(pg)

@@ -83,7 +83,7 @@ def test_quiz_projector_and_deck_answers_are_the_checkers(built_site, cards, rb)
     quiz = {t["data-card"]: t["data-answer"] for t in tags_with(page(built_site, "training/quiz"), "data-answer")}
     slides = {t["data-card"]: t["data-outcome"] for t in tags_with(page(built_site, "training/projector"), "data-card")
               if t.get("class") == "rc-slide"}
-    deck = {t["data-card"]: t["data-outcome"] for t in tags_with(page(built_site, "training/handouts/deck"), "data-card")}
+    deck = {t["data-card"]: t["data-outcome"] for t in tags_with(page(built_site, "training/handouts/deck"), "data-outcome")}
     for got in (quiz, slides, deck):
         assert got == expected
 

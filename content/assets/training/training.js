@@ -245,7 +245,46 @@
     act();
   }
 
+  /* ---------------------------------------------------------------- deck: print just a session's cards */
+  // ?cards=id1,id2 keeps only those cards, in that order, numbered 1..n, and lays them out again on
+  // A4 sheets (fronts, then answers), so the printout is exactly the session's set.
+  function setupDeck(d) {
+    var wanted = new URLSearchParams(location.search).get("cards");
+    if (!wanted || !ready(d)) return;
+    var ids = wanted.split(",").map(function (x) { return x.trim(); });
+    function pick(sel) {
+      return ids.map(function (id) { return all(sel, d).filter(function (e) { return e.getAttribute("data-card") === id; })[0]; })
+        .filter(Boolean);
+    }
+    var fronts = pick(".rc-deck-card"), answers = pick(".rc-deck-answer");
+    if (!fronts.length) return;
+    var frontSheet = one(".rc-sheet--deck", d), answerSheet = one(".rc-sheet--answers", d);
+    var foot = one(".rc-sheet-foot", frontSheet), heading = one("h2", answerSheet);
+    function sheets(cells, per, cls, head) {
+      var out = [];
+      for (var i = 0; i < cells.length; i += per) {
+        var s = document.createElement("section");
+        s.className = "rc-sheet " + cls;
+        if (head) s.appendChild(head.cloneNode(true));
+        cells.slice(i, i + per).forEach(function (c, k) {
+          one(".rc-card-num", c).textContent = "卡片 " + (i + k + 1);
+          s.appendChild(c);
+        });
+        if (foot) s.appendChild(foot.cloneNode(true));
+        out.push(s);
+      }
+      return out;
+    }
+    var a = sheets(fronts, Number(d.getAttribute("data-rc-per-page")) || 3, "rc-sheet--deck", null);
+    var b = sheets(answers, Number(d.getAttribute("data-rc-answers-per-page")) || 6, "rc-sheet--answers", heading);
+    d.replaceChildren.apply(d, a.concat(b));
+    d.setAttribute("data-rc-pages", String(a.length + b.length));
+    d.setAttribute("data-rc-front-pages", String(a.length));
+    d.setAttribute("data-rc-selected", String(fronts.length));
+  }
+
   function init() {
+    all("[data-rc-deck]").forEach(setupDeck);
     all("[data-rc-card]").forEach(setupCard);
     all("[data-rc-quiz]").forEach(setupQuiz);
     all("[data-rc-projector]").forEach(setupProjector);

@@ -26,6 +26,11 @@ build with the file and what to add. Pages made here (in memory, nothing is writ
 - cases/agreement.md   agreement per jurisdiction and overall, and every disagreement's reason
 - each case page gets the decision summary, the verdict table and its source.
 
+Discipline cases (`kind: discipline`, docs/cases-format.md) are published sanctions, not 容错
+decisions: they get their own section of the index ("违纪违法的一侧") and a page with the sanction,
+the line crossed (with the source's words) and the checker's verdict on the stated facts, shown
+for comparison only; they are never compared with a decision nor counted in the agreement page.
+
 Problems in case front matter are reported with file:line; unknown fact ids/values and a missing
 `source` are already reported by hooks/checks.py and are not repeated here.
 """

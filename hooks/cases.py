@@ -26,6 +26,11 @@ build with the file and what to add. Pages made here (in memory, nothing is writ
 - cases/agreement.md   agreement per jurisdiction and overall, and every disagreement's reason
 - each case page gets the decision summary, the verdict table and its source.
 
+Discipline cases (`kind: discipline`, docs/cases-format.md) are published sanctions, not 容错
+decisions: they get their own section of the index ("违纪违法的一侧") and a page with the sanction,
+the line crossed (with the source's words) and the checker's verdict on the stated facts, shown
+for comparison only; they are never compared with a decision nor counted in the agreement page.
+
 Problems in case front matter are reported with file:line; unknown fact ids/values and a missing
 `source` are already reported by hooks/checks.py and are not repeated here.
 """
@@ -104,14 +109,40 @@ def _dedupe_with_checks(problems: list) -> list:
     return [p for p in problems if not dup.match(p.what)]
 
 
-def _load_cases(config, rb) -> list[dict]:
+def discipline_as_of(rb, year: int) -> str:
+    """The end of the case's year, or, for a case older than every collected rule, the first day a
+    collected rule is in force (the page says so)."""
+    return max(_as_of(year), min(rs.effective for rs in rb.rulesets))
+
+
+def _discipline_case(rb, where: str, data: dict) -> dict | None:
+    """{jurisdiction: verdict} on the facts the source states. Not compared with anything: a
+    discipline case is not a 容错 decision. `eligible` would be a finding: reported, never hidden."""
+    from selfcheck.explain import evaluate
+
+    as_of = discipline_as_of(rb, int(data["year"]))
+    try:
+        out = {j: evaluate(rb, data.get("facts") or {}, j, as_of) for j in rb.jurisdictions()}
+    except Exception as exc:  # the checker refused the facts: lint should have caught it
+        problem(f"{where}:1", f"自查工具无法推演这个案例的事实（{exc}）", "改正 `facts`（见 rules/facts.yaml）")
+        return None
+    for v in out.values():
+        if v["outcome"] == "eligible":
+            log.warning(f"{where}: 这是纪律处分案例，自查工具按{v['jurisdiction_short']}规则却得出“符合容错情形”；"
+                        "请核对 facts 是否只记录了来源写明的事实，并把这一发现报告给规则维护者。")
+    return out
+
+
+def _load_cases(config, rb) -> tuple[list[dict], list[dict]]:
+    """(容错 cases, discipline cases)."""
     from selfcheck.explain import evaluate
     from selfcheck.lint import lint_case, read_front_matter
     from selfcheck.yamlsrc import ParseFailure
 
     docs = Path(config.docs_dir)
     folder = docs / "cases"
-    cases = []
+    cases: list[dict] = []
+    discipline: list[dict] = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
         uri = f"cases/{path.name}"
         if uri in GENERATED:
@@ -129,6 +160,11 @@ def _load_cases(config, rb) -> list[dict]:
             loc = f"{where}:{line}" if sep and line.isdigit() else where
             problem(loc, p.what, p.fix or "参见 `python scripts/new_case.py --help`", allowed=p.allowed)
         if all_problems:  # the rest are reported by hooks/checks.py
+            continue
+        if data.get("kind") == "discipline":
+            d = _discipline_case(rb, where, data)
+            if d is not None:
+                discipline.append({"uri": uri, "stem": path.stem, "where": where, "data": data, "verdicts": d})
             continue
         if data.get("kind") != "real":
             problem(f"{where}:{(doc.line(('kind',)) or 1) + 1}",
@@ -162,7 +198,7 @@ def _load_cases(config, rb) -> list[dict]:
                          "页面上不再显示。")
         cases.append({"uri": uri, "stem": path.stem, "where": where, "data": data, "verdicts": verdicts,
                       "reasons": reasons})
-    return cases
+    return cases, discipline
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -189,7 +225,8 @@ def _province_order(p: str) -> tuple:
     return (0 if p == "全国" else 1, p)
 
 
-def index_page(rb, cases: list[dict], url_of) -> str:
+def index_page(rb, cases: list[dict], url_of, discipline: list[dict] | None = None) -> str:
+    discipline = discipline or []
     n = len(cases)
     by = {k: sorted({str(c["data"][k]) for c in cases}) for k in ("province", "year", "distinction")}
     provinces = sorted(by["province"], key=_province_order)
@@ -208,6 +245,12 @@ def index_page(rb, cases: list[dict], url_of) -> str:
         f"不予容错 {counts['refused']} 个。每个案例都注明了出处，事实只按来源记录，来源没写的就记为“不清楚”。",
         "",
     ]
+    if discipline:
+        lines += [
+            f"另有 **{len(discipline)}** 个公开通报的纪律处分案例，单独列在"
+            "[违纪违法的一侧](#discipline)：它们不是容错决定，不计入上面的数字和对照汇总。",
+            "",
+        ]
     if counts["refused"] == 0:
         lines += [
             "!!! note \"为什么没有“不予容错”的案例\"",
@@ -256,9 +299,139 @@ def index_page(rb, cases: list[dict], url_of) -> str:
         "“三个区分开来”一栏只在来源写明了决定依据哪一条时才填写。",
         "案例库只收录公开发布、注明出处的真实案例；每个案例页都给出原始报道的链接。",
         "",
+    ]
+    if discipline:
+        lines += discipline_section(rb, discipline, url_of)
+    lines += [
         f"<script src=\"{_e(url_of(SCRIPT))}\"></script>",
         "",
     ]
+    return "\n".join(lines)
+
+
+DISCIPLINE_HEADING = "违纪违法的一侧（纪律处分案例，不是容错决定）"
+DISCIPLINE_BADGE = "纪律处分案例（不是容错决定）"
+BASIS_LABEL = {"stated": "来源原话直接写明了这种行为", "inferred": "本站据来源原话判断"}
+RELIABILITY_LABEL = {"official": "官方发布页面", "secondary": "权威媒体或官方网站的转载",
+                     "weak": "镜像、转载或来源不明的页面，可靠性较低"}
+
+
+def line_label(rb, line_id: str) -> str:
+    """What lies on the far side of the line, in words (never the id)."""
+    from selfcheck.lint import line_ids
+
+    text = line_ids(rb).get(line_id, line_id)
+    if line_id in {d.id for d in rb.distinctions()}:
+        return f"{text}（“三个区分开来”）"
+    if line_id == "unknown":
+        return text
+    return f"{text}（本站收录的不予容错情形）"
+
+
+def _lines_short(rb, d: dict) -> str:
+    return "；".join(line_label(rb, x["id"]) + _basis(x) for x in d["line"])
+
+
+def _basis(x: dict) -> str:
+    return f"（{BASIS_LABEL[x['basis']]}）" if x.get("basis") in BASIS_LABEL else ""
+
+
+def _verdict_text(v: dict) -> str:
+    out = v["headline"]
+    if v["outcome"] == "undetermined":
+        out += "（可能：" + "、".join(p["label"] for p in v["possible_outcomes"]) + "）"
+    return out
+
+
+def _verdict_short(v: dict) -> str:
+    """The headline; an undetermined verdict says whether 符合容错情形 is already ruled out."""
+    if v["outcome"] == "undetermined" and "eligible" not in {p["id"] for p in v["possible_outcomes"]}:
+        return v["headline"] + "（已排除符合容错情形）"
+    return v["headline"]
+
+
+def discipline_section(rb, discipline: list[dict], url_of) -> list[str]:
+    shorts = "、".join(rb.latest(j).short for j in rb.jurisdictions())
+    lines = [
+        f"## {DISCIPLINE_HEADING} {{#discipline}}",
+        "",
+        f"下面 **{len(discipline)}** 个案例取自纪检监察机关和有关部门的公开通报、以案说纪，是纪律处分或问责，**不是容错决定**，"
+        "来源也没有提到容错。当事人的行为落在“三个区分开来”或不予容错情形的另一侧：借工作之名谋取私利、"
+        "明令禁止后我行我素、弄虚作假等。有的当事人说自己“为公”“经过集体研究”，处分照样作出。",
+        "",
+        "每个案例页写明出处、来源原话中的处分，以及越过的是哪一条界线、依据来源的哪几个字。"
+        f"自查工具按{shorts}规则对来源写明的事实推演一次，结论只供对照，不计入上面的对照汇总。",
+        "",
+        "<table id=\"rc-discipline\">",
+        "<thead><tr><th scope=\"col\">年份</th><th scope=\"col\">地区</th><th scope=\"col\">纪律处分案例</th>"
+        "<th scope=\"col\">越过的界线</th><th scope=\"col\">自查工具（" + _e(" / ".join(
+            rb.latest(j).short for j in rb.jurisdictions())) + "）</th></tr></thead>",
+        "<tbody>",
+    ]
+    for c in sorted(discipline, key=lambda c: (-int(c["data"]["year"]), c["stem"])):
+        d = c["data"]
+        verdicts = " / ".join(_verdict_short(v) for v in c["verdicts"].values())
+        lines.append(
+            f"<tr data-discipline=\"{_e(c['stem'])}\"><td>{_e(d['year'])}</td><td>{_e(d['province'])}</td>"
+            f"<td><a href=\"{_e(url_of(c['uri']))}\">{_e(d['title'])}</a><br><small>{_e(DISCIPLINE_BADGE)}</small></td>"
+            f"<td>{_e(_lines_short(rb, d))}</td><td>{_e(verdicts)}</td></tr>")
+    lines += ["</tbody></table>", ""]
+    return lines
+
+
+def discipline_block(rb, c: dict) -> str:
+    d = c["data"]
+    src = d["source"]
+    lines = [
+        f"!!! warning \"{DISCIPLINE_BADGE}\"",
+        "    本案是公开通报的纪律处分或问责，来源没有提到容错。收录它，是为了看清“三个区分开来”"
+        "另一侧的行为是什么样子；它不是容错申请被拒绝的案例。",
+        "",
+        "!!! abstract \"案例概要\"",
+        f"    - **处分（来源原话）**：“{_md(d['sanction'].strip())}”",
+        f"    - **地区**：{_md(d['region'])}（{_md(d['province'])}）　**年份**：{d['year']}",
+        f"    - **当事人**：{_md(d['role'])}",
+        f"    - **出处**：{_md(src['publisher'])}，[{_md(src['title'])}]({src['url']})，{src['date']}"
+        f"（{RELIABILITY_LABEL[src['reliability']]}）",
+        "",
+        "## 越过的界线",
+        "",
+    ]
+    for x in d["line"]:
+        lead = "来源的说法" if x["id"] == "unknown" else "依据来源原话"
+        lines.append(f"- **{_md(line_label(rb, x['id']))}**{_basis(x)}。"
+                     f"{lead}：“{_md(str(x['words']).strip())}”")
+    lines += [
+        "",
+        "## 自查工具的推演（仅供对照）",
+        "",
+        "下表把来源写明的事实（没写的记为“不清楚”）交给本站的自查工具推演。这里没有容错决定可以对照，"
+        "结论不计入对照汇总；自查工具不会把处分决定本身当作事实。",
+        "",
+    ]
+    if discipline_as_of(rb, int(d["year"])) != _as_of(int(d["year"])):
+        from selfcheck.explain import cn_date
+
+        first = discipline_as_of(rb, int(d["year"]))
+        lines += [f"本案早于本站收录的规定，下表按最早收录的规定施行之日（{cn_date(first)}）推演。", ""]
+    lines += facts_list(rb, d.get("facts") or {})
+    lines += ["| 规则 | 依据日期 | 自查工具的结论 | 说明 |", "|---|---|---|---|"]
+    notes = []
+    for v in c["verdicts"].values():
+        rs = _ruleset(rb, v["ruleset"])
+        date = v["as_of"] + ("※" if v["fallback"] else "")
+        if v["fallback"]:
+            notes.append(f"※ {v['fallback']['note']}")
+        if v["outcome"] == "undetermined":
+            missing = "、".join(m["question"].rstrip("？?") for m in v["missing_facts"][:3])
+            more = f"等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else ""
+            why = f"来源没有写明：{missing}{more}" if missing else "来源公开的事实不够"
+        else:
+            why = "—"
+        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(_verdict_text(v))} | {_md(why)} |")
+    lines.append("")
+    lines += notes and [" ".join(notes), ""] or []
+    lines += ["全部纪律处分案例见[案例库](index.md#discipline)。", ""]
     return "\n".join(lines)
 
 
@@ -439,7 +612,9 @@ def facts_list(rb, facts: dict) -> list[str]:
 def source_block(d: dict) -> str:
     src = d["source"]
     out = ["", "## 出处", "",
-           f"- {_md(src['publisher'])}：[{_md(src['title'])}]({src['url']})（{src['date']}）",
+           f"- {_md(src['publisher'])}：[{_md(src['title'])}]({src['url']})（{src['date']}"
+           + (f"；{RELIABILITY_LABEL[src['reliability']]}" if src.get("reliability") in RELIABILITY_LABEL else "")
+           + "）",
            "", "事实只按出处记录；整理时的取舍说明保存在案例文件的 `note` 中。"]
     return "\n".join(out) + "\n"
 
@@ -456,8 +631,9 @@ def on_files(files, config):
     rb = _state.get("rb")
     if rb is None:
         return files
-    cases = _load_cases(config, rb)
+    cases, discipline = _load_cases(config, rb)
     _state["cases"] = {c["uri"]: c for c in cases}
+    _state["discipline"] = {c["uri"]: c for c in discipline}
     for asset in (SCRIPT, STYLE):
         if not (Path(config.docs_dir) / asset).exists():
             problem(f"{Path(config.docs_dir).name}/{asset}", "案例索引需要的文件不见了",
@@ -482,7 +658,7 @@ def on_files(files, config):
         return url_of
 
     pages = {
-        "cases/index.md": index_page(rb, cases, url_of_from("cases/index.md")),
+        "cases/index.md": index_page(rb, cases, url_of_from("cases/index.md"), discipline),
         "cases/agreement.md": agreement_page(rb, cases, url_of_from("cases/agreement.md")),
     }
     return add_generated(files, config, pages, "案例文件（hooks/cases.py）", "")
@@ -491,6 +667,9 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     c = (_state.get("cases") or {}).get(page.file.src_uri)
     rb = _state.get("rb")
+    dc = (_state.get("discipline") or {}).get(page.file.src_uri)
+    if dc is not None and rb is not None:
+        return discipline_block(rb, dc) + "\n" + markdown + source_block(dc["data"])
     if c is None or rb is None:
         return markdown
     return case_block(rb, c) + "\n" + markdown + source_block(c["data"])

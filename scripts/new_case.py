@@ -13,6 +13,18 @@ or give everything as flags (nothing is asked then; a missing required flag is a
         --fact work_context=development --fact improper_benefit=none \\
         --publisher "淮安市清江浦区纪委监委" --source-title "…" --date 2025-07-02 --url https://…
 
+A published discipline case (纪委 通报, 以案说纪: a sanction, NOT a 容错 decision) takes --kind
+discipline, --line (which line it crossed, as id:basis:the source's words; repeatable), --sanction
+(the sanction in the source's words) and --reliability instead of --outcome/--measure/--distinction:
+
+    python scripts/new_case.py --kind discipline --slug eshan-school-fees --title "…" \\
+        --region "云南省玉溪市峨山县" --province 云南 --year 2023 --role "学校党支部书记、校长" \\
+        --line "d2:stated:无视上级明令禁止违规收费要求" --sanction "2023年7月，……受到党内警告处分。" \\
+        --fact compliance=prohibited --publisher "云南省纪委监委" --source-title "…" --date 2023-12-29 \\
+        --url https://… --reliability official
+
+It is written as content/cases/disc-<year>-<slug>.md (docs/cases-format.md describes both kinds).
+
 The file is validated with the same lint as the build (selfcheck.lint.lint_case: fact ids and
 values, decision, 三个区分开来, year, source) before it is written; on a problem nothing is written
 and the problem is printed with what to fix. Only real, published cases belong in content/cases/:
@@ -65,12 +77,41 @@ def _q(s: str) -> str:
     return json.dumps(str(s), ensure_ascii=False)
 
 
+DISCIPLINE_BODY = """
+## 主要事由
+
+（用自己的话概述事情经过，只写来源说了的。）
+
+## 查处经过与处分
+
+（谁调查、查明了什么、给了什么处分；来源没写就写“来源未载明”。）
+
+## 后续跟踪管理
+
+（来源没写就写“来源未载明”。）
+"""
+
+
+def parse_line(text: str) -> dict:
+    """--line id:basis:words (basis stated | inferred; the words are the source's)."""
+    parts = text.split(":", 2)
+    if len(parts) != 3 or not parts[2].strip():
+        raise SystemExit(f"--line {text!r}: write it as id:basis:原话, e.g. --line d2:stated:无视上级明令禁止")
+    return {"id": parts[0].strip(), "basis": parts[1].strip(), "words": parts[2].strip()}
+
+
 def render(a: dict) -> str:
     lines = ["---", f"title: {_q(a['title'])}", f"kind: {a['kind']}", f"region: {_q(a['region'])}",
-             f"province: {_q(a['province'])}", f"year: {int(a['year'])}", f"role: {_q(a['role'])}",
-             "decision:", f"  outcome: {a['outcome']}",
-             "  measures: [" + ", ".join(_q(m) for m in a["measures"]) + "]",
-             f"distinction: {a['distinction']}"]
+             f"province: {_q(a['province'])}", f"year: {int(a['year'])}", f"role: {_q(a['role'])}"]
+    if a["kind"] == "discipline":
+        lines.append("line:")
+        for x in a["lines"]:
+            lines += [f"  - id: {_q(x['id'])}", f"    basis: {_q(x['basis'])}", f"    words: {_q(x['words'])}"]
+        lines.append(f"sanction: {_q(a['sanction'])}")
+    else:
+        lines += ["decision:", f"  outcome: {a['outcome']}",
+                  "  measures: [" + ", ".join(_q(m) for m in a["measures"]) + "]",
+                  f"distinction: {a['distinction']}"]
     if a["facts"]:
         lines.append("facts:")
         for k, v in a["facts"].items():
@@ -79,10 +120,12 @@ def render(a: dict) -> str:
         lines.append("facts: {}")
     lines += ["source:", f"  publisher: {_q(a['publisher'])}", f"  title: {_q(a['source_title'])}",
               f"  date: {_q(a['date'])}", f"  url: {_q(a['url'])}"]
+    if a.get("reliability"):
+        lines.append(f"  reliability: {_q(a['reliability'])}")
     if a.get("note"):
         lines.append(f"note: {_q(a['note'])}")
     lines.append("---")
-    return "\n".join(lines) + "\n" + BODY
+    return "\n".join(lines) + "\n" + (DISCIPLINE_BODY if a["kind"] == "discipline" else BODY)
 
 
 def parse_fact(rb, text: str) -> tuple[str, object]:
@@ -162,7 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description="新建一个案例文件（content/cases/<年份>-<短名>.md），写入前按构建时的规则检查。")
     p.add_argument("--slug", help="英文短名：小写字母、数字、连字符")
     p.add_argument("--title")
-    p.add_argument("--kind", default="real", choices=["real"], help="只收录真实案例（虚构的教学情景放在 content/training/）")
+    p.add_argument("--kind", default="real", choices=["real", "discipline"],
+                   help="real：容错案例；discipline：纪律处分案例（不是容错决定）。虚构的教学情景放在 content/training/")
     p.add_argument("--region")
     p.add_argument("--province")
     p.add_argument("--year", type=int)
@@ -171,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--measure", action="append", default=[], help="实际处理方式，可重复")
     p.add_argument("--distinction", choices=list(DISTINCTIONS))
     p.add_argument("--fact", action="append", default=[], help="id=value，可重复；见 python -m selfcheck facts")
+    p.add_argument("--line", action="append", default=[],
+                   help="纪律处分案例越过的界线：id:basis:来源原话，可重复（id 为 d1/d2/d3 或全国规则集的排除条目；basis 为 stated 或 inferred）")
+    p.add_argument("--sanction", help="纪律处分案例：照来源原话写出的处分")
+    p.add_argument("--reliability", choices=["official", "secondary", "weak"], help="出处的可靠程度（纪律处分案例必填）")
     p.add_argument("--publisher")
     p.add_argument("--source-title")
     p.add_argument("--date")
@@ -185,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 REQUIRED = ("slug", "title", "region", "province", "year", "role", "outcome", "measures", "publisher",
             "source_title", "date", "url")
+DISCIPLINE_REQUIRED = ("slug", "title", "region", "province", "year", "role", "lines", "sanction", "publisher",
+                       "source_title", "date", "url", "reliability")
 
 
 def main(argv: list[str] | None = None, stdin=sys.stdin, out=sys.stdout) -> int:
@@ -194,13 +244,16 @@ def main(argv: list[str] | None = None, stdin=sys.stdin, out=sys.stdout) -> int:
          "province": args.province, "year": args.year, "role": args.role, "outcome": args.outcome,
          "measures": args.measure, "distinction": args.distinction,
          "facts": dict(parse_fact(rb, f) for f in args.fact), "publisher": args.publisher,
-         "source_title": args.source_title, "date": args.date, "url": args.url, "note": args.note}
-    flags_given = any(a[k] for k in REQUIRED)
-    if args.no_input or (flags_given and not stdin.isatty()):
-        missing = [k for k in REQUIRED if not a[k]]
+         "source_title": args.source_title, "date": args.date, "url": args.url, "note": args.note,
+         "lines": [parse_line(x) for x in args.line], "sanction": args.sanction, "reliability": args.reliability}
+    discipline = args.kind == "discipline"
+    required = DISCIPLINE_REQUIRED if discipline else REQUIRED
+    flags_given = any(a[k] for k in required)
+    if discipline or args.no_input or (flags_given and not stdin.isatty()):
+        missing = [k for k in required if not a[k]]
         if missing:
             out.write("缺少必填项：" + "、".join("--" + k.replace("_", "-").replace("measures", "measure")
-                                            for k in missing) + "\n")
+                                            .replace("lines", "line") for k in missing) + "\n")
             return 2
         a["distinction"] = a["distinction"] or "unknown"
     else:
@@ -215,7 +268,7 @@ def main(argv: list[str] | None = None, stdin=sys.stdin, out=sys.stdout) -> int:
         out.write(f"年份 {a['year']!r} 不是数字。\n")
         return 2
     text = render(a)
-    target = Path(args.out_dir) / f"{year}-{slug}.md"
+    target = Path(args.out_dir) / (f"disc-{year}-{slug}.md" if discipline else f"{year}-{slug}.md")
     with tempfile.TemporaryDirectory() as tmp:
         probe = Path(tmp) / target.name
         probe.write_text(text, encoding="utf-8")

@@ -67,9 +67,25 @@ def rulebase():
     return load_rulebase(ROOT / "rules")
 
 
+def _kind(path: Path) -> str | None:
+    m = re.search(r"^kind:\s*(\S+)", path.read_text(encoding="utf-8"), re.M)
+    return m.group(1) if m else None
+
+
+def all_case_files() -> list[Path]:
+    return sorted(p for p in (ROOT / "content" / "cases").glob("*.md") if p.name not in ("index.md", "agreement.md"))
+
+
 @pytest.fixture(scope="session")
 def case_files() -> list[Path]:
-    return sorted(p for p in (ROOT / "content" / "cases").glob("*.md") if p.name not in ("index.md", "agreement.md"))
+    """The 容错 cases (kind: real); the discipline cases are `discipline_files`."""
+    return [p for p in all_case_files() if _kind(p) != "discipline"]
+
+
+@pytest.fixture(scope="session")
+def discipline_files() -> list[Path]:
+    """Published discipline cases (kind: discipline): not 容错 decisions."""
+    return [p for p in all_case_files() if _kind(p) == "discipline"]
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,8 @@ def tally(rb, case_dir: Path) -> dict:
         if p.name in ("index.md", "agreement.md"):
             continue
         data = front(p)
+        if data.get("kind") == "discipline":  # not a 容错 decision: never in the agreement tallies
+            continue
         for j in rb.jurisdictions():
             out[j][status(rb, data, j)] += 1
     return out

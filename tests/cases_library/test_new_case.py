@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import io
 
-import pytest
-
 import new_case
+
 from selfcheck.lint import lint_case
 
 FLAGS = ["--slug", "demo-case", "--title", "某县“容缺”审批予以容错免责", "--region", "某省某县", "--province", "江苏",
@@ -84,3 +83,31 @@ def test_new_case_builds_into_the_library(tmp_path):
 
 def test_new_case_with_a_quantity_builds_into_the_library(tmp_path):
     assert _build_with_new_case(tmp_path, ["work_context=development", "economic_loss_wan=12.5"]) == []
+
+
+DISCIPLINE = ["--kind", "discipline", "--slug", "demo-discipline", "--title", "某村书记伪造名册套取补助",
+              "--region", "某省某县某村", "--province", "湖南", "--year", "2020", "--role", "村党支部书记",
+              "--line", "nat-ex-collusion-fraud:stated:通过伪造虚假救助名册的方式", "--sanction", "2020年6月，某某被开除党籍。",
+              "--fact", "intent=collusion_or_fraud", "--publisher", "某县纪委监委", "--source-title", "某通报",
+              "--date", "2021-04-15", "--url", "https://example.gov.cn/d.html", "--reliability", "official"]
+
+
+def test_discipline_flags_produce_a_valid_discipline_case(tmp_path, rulebase):
+    out = io.StringIO()
+    assert new_case.main(DISCIPLINE + ["--out-dir", str(tmp_path)], stdin=Pipe(""), out=out) == 0, out.getvalue()
+    path = tmp_path / "disc-2020-demo-discipline.md"
+    assert lint_case(rulebase, path) == []
+    text = path.read_text(encoding="utf-8")
+    assert "kind: discipline" in text and "decision:" not in text and "## 查处经过与处分" in text
+
+
+def test_discipline_case_with_a_bad_line_is_reported_and_nothing_written(tmp_path):
+    out = io.StringIO()
+    flags = [f if not f.startswith("nat-ex-") else "d9:stated:原话" for f in DISCIPLINE]
+    assert new_case.main(flags + ["--out-dir", str(tmp_path)], stdin=Pipe(""), out=out) == 1
+    assert "d9" in out.getvalue() and "未知的界线" in out.getvalue()
+    assert list(tmp_path.iterdir()) == []
+    out = io.StringIO()
+    i = DISCIPLINE.index("--sanction")
+    assert new_case.main(DISCIPLINE[:i] + DISCIPLINE[i + 2:] + ["--out-dir", str(tmp_path)], stdin=Pipe(""), out=out) == 2
+    assert "--sanction" in out.getvalue()

@@ -9,6 +9,9 @@
 #   1. Debian packages, only if missing: python3-venv (when `python3 -m venv` fails: Debian's
 #      python3 lacks ensurepip without it),
 #      chromium (browser tests; Playwright drives /usr/lib/chromium/chromium, no browser download),
+#      nginx + libnginx-mod-http-brotli-static (tests/site/test_servers.py runs
+#      deploy/nginx/rongcuo.conf through scripts/nginx_local.py; when this script installs nginx it
+#      stops and disables Debian's default nginx service, which the tests do not use),
 #      nodejs + npm (only if `npm` is missing).
 #   2. .venv with python3 (>= 3.11); pip install -e '.[dev]' (if pyproject.toml exists) plus
 #      requirements/site.txt and requirements/test.txt, all under requirements/constraints.txt
@@ -44,6 +47,19 @@ fi
 if [ "$WHAT" = all ]; then
   if [ -x /usr/lib/chromium/chromium ]; then say "chromium present ($(/usr/lib/chromium/chromium --version 2>/dev/null | head -1))"
   else apt_install chromium; fi
+  if [ -x /usr/sbin/nginx ] && [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then
+    say "nginx present ($(/usr/sbin/nginx -v 2>&1))"
+  else
+    HAD_NGINX=$([ -x /usr/sbin/nginx ] && echo 1 || true)
+    apt_install nginx libnginx-mod-http-brotli-static
+    if [ -z "$HAD_NGINX" ]; then  # ours: the default site on port 80 is not needed
+      if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
+        as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+      else
+        as_root service nginx stop >/dev/null 2>&1 || true
+      fi
+    fi
+  fi
 fi
 # npm is needed by the site build too: the self-check's Pyodide runtime comes from node_modules/pyodide
 if ! command -v npm >/dev/null; then apt_install nodejs npm; fi

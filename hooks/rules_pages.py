@@ -69,7 +69,6 @@ def _examples(config, compiled: dict) -> dict[str, dict]:
 
     The build fails (a warning in strict mode) when the checker's 容错 track or a distinction's side
     differs from what content/includes/examples.yaml says the page's words rely on."""
-    import yaml
 
     path = Path(config["docs_dir"]) / EXAMPLES_FILE
     where = f"content/{EXAMPLES_FILE}"
@@ -81,7 +80,15 @@ def _examples(config, compiled: dict) -> dict[str, dict]:
 
     rb = RuleBase.from_compiled(compiled)
     out: dict[str, dict] = {}
-    for ex in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("examples") or []:
+    from selfcheck.yamlsrc import ParseFailure, parse
+
+    try:  # bounded: alias bombs, tags, huge integers… are file:line problems (selfcheck/yamlsrc.py)
+        data = parse(path.read_text(encoding="utf-8"), where).data or {}
+    except ParseFailure as exc:
+        for p in exc.problems:
+            problem(p.where, p.what, p.fix or "改正 YAML 格式")
+        return {}
+    for ex in (data.get("examples") or [] if isinstance(data, dict) else []):
         eid = ex.get("id", "?")
         try:
             verdicts = {j: evaluate(rb, ex.get("facts") or {}, j) for j in rb.jurisdictions()}

@@ -44,7 +44,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
@@ -106,9 +105,14 @@ def _paras(text: str) -> str:
 
 def _front_matter(path: Path) -> tuple[dict, str]:
     from selfcheck.lint import split_front_matter
+    from selfcheck.yamlsrc import ParseFailure, parse
 
     front, body = split_front_matter(path.read_text(encoding="utf-8"))
-    return (yaml.safe_load(front) or {}) if front else {}, body
+    try:  # bounded (selfcheck/yamlsrc.py); a broken case is reported by hooks/checks.py
+        data = parse(front, str(path), first_line=2).data if front else {}
+    except ParseFailure:
+        data = {}
+    return data if isinstance(data, dict) else {}, body
 
 
 def _section(body: str, heading: str) -> str:
@@ -126,11 +130,12 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
     problems: list[tuple[str, str, str]] = []
     if not path.exists():
         return [], [(where, "卡片文件不见了", "恢复 content/training/cards.yaml")]
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [], [(f"{where}:{mark.line + 1 if mark else 1}", f"不是有效的 YAML（{exc}）", "改正 YAML 格式")]
+    from selfcheck.yamlsrc import ParseFailure, parse
+
+    try:  # bounded: alias bombs, tags, huge integers… are file:line problems (selfcheck/yamlsrc.py)
+        data = parse(path.read_text(encoding="utf-8"), where).data or {}
+    except ParseFailure as exc:
+        return [], [(p.where, p.what, p.fix or "改正 YAML 格式") for p in exc.problems]
     lines = path.read_text(encoding="utf-8").splitlines()
 
     def line_of(cid: str) -> str:

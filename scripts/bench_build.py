@@ -60,7 +60,7 @@ def add_cases(proj: Path, n: int) -> None:
         src = real[i % len(real)]
         text = src.read_text(encoding="utf-8")
         text = re.sub(r"^title: (.*)$",
-                      lambda m: "title: " + json.dumps(f"{yaml.safe_load(m.group(1))}（基准副本 {i}）",
+                      lambda m, i=i: "title: " + json.dumps(f"{yaml.safe_load(m.group(1))}（基准副本 {i}）",
                                                        ensure_ascii=False),
                       text, count=1, flags=re.M)
         (d / f"{src.stem[:4]}-bench-{i:05d}.md").write_text(text, encoding="utf-8")
@@ -82,7 +82,9 @@ def measure(proj: Path, compress: bool, tmp: Path) -> dict:
            "pages": sum(1 for _ in site.rglob("index.html")),
            "size": sum(f.stat().st_size for f in raw), "total": dir_size(site),
            "index": idx.stat().st_size if idx.exists() else 0}
-    shutil.rmtree(site)
+    release = site.resolve()  # site is a symlink to the release folder (scripts/build_site.py)
+    site.unlink()
+    shutil.rmtree(release)
     return res
 
 

@@ -9,11 +9,18 @@ file, the line where known, and what to fix, and leaves the previous site/ untou
 Steps
 1. run every scripts/prebuild_*.py (name order) if any: build steps owned by other parts
    (e.g. the checker wheel, compiled rules JSON) that must exist before mkdocs runs;
-2. `mkdocs build --strict` into <site-dir's parent>/.site-build-XXXX (same filesystem);
-3. checks on the output: every page has its Content-Security-Policy, no page or stylesheet loads
+2. refuse symlinks and non-regular files (FIFOs, devices) under the docs folder (content/) and
+   rules/, with file:line errors: mkdocs would follow a symlink and publish what it points to;
+3. `mkdocs build --strict` into <site-dir's parent>/site.build-<pid>-XXXX (same filesystem);
+4. checks on the output: every page has its Content-Security-Policy, no page or stylesheet loads
    anything from another origin, the search index is segmented into Chinese words (jieba);
-4. precompress text files (.br and .gz next to each; cached by content hash in .cache/);
-5. swap: site/ -> .site-old-XXXX, new -> site/, delete the old one.
+5. precompress text files (.br and .gz next to each; cached by content hash in .cache/);
+6. publish: the folder becomes the release site.v-<time>-<pid>, and `site` is a symlink to the
+   current release, replaced by a single rename(2) of a new symlink over it, so there is no moment
+   without a site (a `site` that is still a real folder, from before, is exchanged atomically with
+   renameat2(RENAME_EXCHANGE) where the kernel has it); then the previous release and whatever
+   killed builds left behind (site.build-*, site.old-*, unlinked releases of dead processes) are
+   removed. The same clean-up runs before each build.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -120,10 +128,10 @@ def check_output(site: Path) -> list[str]:
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site)
         text = path.read_text(encoding="utf-8", errors="replace")
-        if "<html" in text[:500].lower():
-            if 'http-equiv="Content-Security-Policy"' not in text or "__RONGCUO" in text:
-                problems.append(problem_text(f"site/{rel}", "缺少完整的 Content-Security-Policy meta 元素",
-                                             "在 mkdocs.yml 中保留 theme.custom_dir: overrides 和 hooks/csp.py"))
+        if "<html" in text[:500].lower() and (
+                'http-equiv="Content-Security-Policy"' not in text or "__RONGCUO" in text):
+            problems.append(problem_text(f"site/{rel}", "缺少完整的 Content-Security-Policy meta 元素",
+                                         "在 mkdocs.yml 中保留 theme.custom_dir: overrides 和 hooks/csp.py"))
         for m in RESOURCE_TAG.finditer(text):
             tag, attrs = m.group(1).lower(), m.group(2)
             if tag == "link" and not re.search(r"rel\s*=\s*[\"'][^\"']*(stylesheet|icon|preload|modulepreload|"
@@ -206,20 +214,119 @@ def precompress(site: Path, quiet: bool) -> None:
             pass
 
 
-def swap(new: Path, site: Path) -> None:
-    old = None
-    if site.exists():
-        old = Path(tempfile.mkdtemp(prefix="site.old-", dir=site.parent))
-        old.rmdir()
-        os.rename(site, old)
+def check_sources(config_file: Path) -> list[str]:
+    """Symlinks and non-regular files under the docs folder and rules/: file:line problems."""
+    root = config_file.parent
+    m = re.search(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", config_file.read_text(encoding="utf-8"), re.M)
+    rules = Path(os.environ.get("RONGCUO_RULES_DIR") or root / "rules")
+    problems: list[str] = []
+    for top in (root / (m.group(1) if m else "docs"), rules):
+        if not top.exists():
+            continue
+        if top.is_symlink():
+            problems.append(problem_text(f"{_rel(top, root)}:1", f"是符号链接（指向 {os.readlink(top)}）",
+                                         "构建不跟随符号链接：把文件夹本身放在这里"))
+            continue
+        for folder, dirs, files in os.walk(top):
+            for name in sorted(dirs + files):
+                path = Path(folder) / name
+                st = path.lstat()
+                if stat.S_ISLNK(st.st_mode):
+                    problems.append(problem_text(f"{_rel(path, root)}:1", f"是符号链接（指向 {os.readlink(path)}），不予发布",
+                                                 "构建不跟随符号链接（它可能指向站点以外的文件）：把文件本身复制到这里"))
+                elif not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+                    problems.append(problem_text(f"{_rel(path, root)}:1", "不是普通文件（管道、设备或套接字），不予读取",
+                                                 "删除它，或换成普通文件"))
+            dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+    return problems
+
+
+def _rel(path: Path, root: Path) -> str:
     try:
-        os.rename(new, site)
-    except OSError:
-        if old is not None:
-            os.rename(old, site)
-        raise
-    if old is not None:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _pid_of(name: str) -> int | None:
+    m = re.search(r"-(\d+)-[^-]*$", name)
+    return int(m.group(1)) if m else None
+
+
+def clean_leftovers(site: Path, keep: Path | None = None) -> list[Path]:
+    """Remove what killed or finished builds left next to `site`; return what was removed.
+
+    Kept: the current release (the target of the `site` symlink) and `keep`; folders of a process
+    that is still running (a concurrent build). Removed: site.old-* and site.build-* of dead processes
+    (and of the old naming without a pid), releases site.v-* that `site` does not point to and whose
+    process is gone, stray temporary symlinks.
+    """
+    current = site.parent / os.readlink(site) if site.is_symlink() else None
+    removed = []
+    for entry in site.parent.glob(f"{site.name}.*"):
+        kind = entry.name[len(site.name) + 1:].split("-", 1)[0]
+        if kind not in ("build", "old", "v") or entry in (current, keep):
+            continue
+        pid = _pid_of(entry.name)
+        if kind != "old" and pid is not None and pid != os.getpid() and _alive(pid):
+            continue
+        if entry.is_symlink() or entry.is_file():
+            entry.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    for link in site.parent.glob(f".{site.name}.link-*"):
+        pid = _pid_of(link.name + "-x")
+        if pid is None or not _alive(pid) or pid == os.getpid():
+            link.unlink(missing_ok=True)
+    return removed
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2 RENAME_EXCHANGE); False where unavailable."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def swap(new: Path, site: Path) -> Path:
+    """Publish `new` as the site with one rename; return the release folder."""
+    release = site.parent / f"{site.name}.v-{time.time_ns()}-{os.getpid()}-r"
+    os.rename(new, release)
+    link = site.parent / f".{site.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(release.name, link)  # relative: the project folder can move
+    if site.is_symlink() or not site.exists():
+        os.replace(link, site)  # the one atomic step: `site` names the old release, then the new one
+    elif _exchange(link, site):  # a real folder from before: exchanged in one step too
+        old = site.parent / f"{site.name}.old-{os.getpid()}-x"
+        os.rename(link, old)
         shutil.rmtree(old, ignore_errors=True)
+    else:  # no renameat2: a moment without a site, once, when converting a folder to a symlink
+        old = site.parent / f"{site.name}.old-{os.getpid()}-x"
+        os.rename(site, old)
+        os.replace(link, site)
+        shutil.rmtree(old, ignore_errors=True)
+    clean_leftovers(site, keep=release)
+    return release
 
 
 def build(config_file: Path, site: Path, compress: bool = True, quiet: bool = False) -> dict[str, float]:
@@ -233,11 +340,18 @@ def build(config_file: Path, site: Path, compress: bool = True, quiet: bool = Fa
         times[name] = now - t
         t = now
 
-    site = site.resolve()
+    site = site.parent.resolve() / site.name  # not site.resolve(): `site` is a symlink to the release
     site.parent.mkdir(parents=True, exist_ok=True)
+    for old in clean_leftovers(site):
+        say(f"removed {old.name}, left by an earlier build", quiet)
+    problems = check_sources(config_file)
+    if problems:
+        for p in problems:
+            print(f"ERROR   -  {p}", file=sys.stderr)
+        raise BuildFailed(f"源文件中有 {len(problems)} 个符号链接或非普通文件（见上方列表）")
     run_prebuild(quiet)
     lap("prebuild")
-    tmp = Path(tempfile.mkdtemp(prefix="site.build-", dir=site.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f"{site.name}.build-{os.getpid()}-", dir=site.parent))
     try:
         say(f"building {config_file.name} into a temporary folder (strict)", quiet)
         setup_logging(quiet)

@@ -12,6 +12,17 @@ without asking, and Chromium then also reuses the WebAssembly it compiled (a rev
 that, measured in docs/decisions/0002). Every other file is `no-cache` with an ETag, so a reload
 asks and gets a 304 when nothing changed. A static server in production needs the same headers.
 
+Security headers (the same as deploy/nginx/rongcuo.conf; tests/site/test_servers.py compares them):
+`X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` on every response; on HTML
+pages `Content-Security-Policy: frame-ancestors 'none'; …` (what a <meta> policy cannot say: the
+page's own full policy, with the hashes of its inline scripts, is in its <meta> element and both are
+enforced) and `X-Frame-Options: DENY`; on scripts the worker policy (below).
+
+Under load: a listen queue of 128, a timeout on every connection (an idle or slow client is dropped
+after TIMEOUT seconds instead of holding a thread), no traceback when a client goes away. Only files
+inside the site folder are served (a symlink pointing outside it is a 404), and a precompressed
+`X.br`/`X.gz` is never served by its own name (it would arrive without its Content-Encoding).
+
     python scripts/serve.py [--dir site] [--host 127.0.0.1] [--port 8000]
 """
 
@@ -19,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import email.utils
-import mimetypes
 import os
 import posixpath
 import re
@@ -32,9 +42,14 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
-mimetypes.add_type("application/wasm", ".wasm")
-mimetypes.add_type("text/javascript", ".mjs")
-mimetypes.add_type("application/manifest+json", ".webmanifest")
+# The media type of every kind of file the site has, fixed here (not read from /etc/mime.types, which
+# differs between machines) and the same as the `types` of deploy/nginx/rongcuo.conf.
+TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript",
+         ".json": "application/json", ".map": "application/json", ".webmanifest": "application/manifest+json",
+         ".wasm": "application/wasm", ".xml": "application/xml", ".zip": "application/zip",
+         ".whl": "application/zip", ".png": "image/png", ".svg": "image/svg+xml", ".ico": "image/x-icon",
+         ".txt": "text/plain", ".py": "text/plain"}
+CHARSET = ("text/", "application/json", "image/svg+xml")  # sent with "; charset=utf-8"
 
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
@@ -43,6 +58,12 @@ ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 IMMUTABLE = re.compile(r"/pyodide-\d[^/]*/[^/]+$|/rules-[0-9a-f]{12}\.json$"
                        r"|\.[0-9a-f]{8}\.min\.(?:js|css)$")
 WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
+# On every HTML page, beside the page's <meta> policy: the directives a <meta> element cannot carry
+# (frame-ancestors) and the ones that never vary between pages.
+PAGE_CSP = "frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'none'"
+TIMEOUT = 15  # seconds a connection may stay silent
+QUEUE = 128
+QUIET_ERRORS = (ConnectionError, TimeoutError)
 
 
 def accepted(header: str | None) -> set[str]:
@@ -65,14 +86,33 @@ def accepted(header: str | None) -> set[str]:
 class Handler(SimpleHTTPRequestHandler):
     server_version = "rongcuo-serve"
     sys_version = ""
+    timeout = TIMEOUT  # socket timeout of each connection (StreamRequestHandler)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except QUIET_ERRORS:  # the client went away or stayed silent: nothing to report
+            self.close_connection = True
 
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         super().end_headers()
 
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        return TYPES.get(os.path.splitext(str(path))[1].lower(), "application/octet-stream")
+
+    def _inside(self, path: str) -> bool:
+        """Whether path, symlinks resolved, is inside the site folder (itself resolved per request:
+        `site` is a symlink to the current release, swapped by each build)."""
+        root = os.path.realpath(self.directory)
+        real = os.path.realpath(path)
+        return real == root or real.startswith(root + os.sep)
+
     def send_head(self):  # noqa: C901 (mirrors the base class)
         path = self.translate_path(self.path)
+        if path.endswith(tuple(s for _, s in ENCODINGS)) or not self._inside(path):
+            return self._not_found()
         if os.path.isdir(path):
             parts = urlsplit(self.path)
             if not parts.path.endswith("/"):
@@ -88,11 +128,11 @@ class Handler(SimpleHTTPRequestHandler):
         ok = accepted(self.headers.get("Accept-Encoding"))
         chosen, encoding = path, None
         for enc, suffix in ENCODINGS:
-            if enc in ok and os.path.isfile(path + suffix):
+            if enc in ok and os.path.isfile(path + suffix) and self._inside(path + suffix):
                 chosen, encoding = path + suffix, enc
                 break
         try:
-            f = open(chosen, "rb")
+            f = open(chosen, "rb")  # noqa: SIM115 (returned to the base class, which copies and closes it)
         except OSError:
             return self._not_found()
         fs = os.fstat(f.fileno())
@@ -105,13 +145,15 @@ class Handler(SimpleHTTPRequestHandler):
             self.end_headers()
             return None
         self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/")
-                                                   or ctype in ("application/json", "image/svg+xml") else ""))
+        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith(CHARSET) else ""))
         self.send_header("Content-Length", str(fs.st_size))
         self.send_header("Last-Modified", email.utils.formatdate(fs.st_mtime, usegmt=True))
         self._send_caching(path, etag)
         if encoding:
             self.send_header("Content-Encoding", encoding)
+        if ctype == "text/html":
+            self.send_header("Content-Security-Policy", PAGE_CSP)
+            self.send_header("X-Frame-Options", "DENY")
         if path.endswith((".js", ".mjs")):
             # A Web Worker takes its Content-Security-Policy from its own response, not from the page's
             # <meta>: this keeps the self-check worker (and anything it imports) on this origin.
@@ -136,6 +178,9 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_response(HTTPStatus.NOT_FOUND)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Content-Security-Policy", PAGE_CSP)
+            self.send_header("X-Frame-Options", "DENY")
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -155,13 +200,24 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # quieter: one line per request
         if os.environ.get("RONGCUO_SERVE_QUIET"):
             return
-        sys.stderr.write("%s %s\n" % (self.log_date_time_string(), format % args))
+        sys.stderr.write(f"{self.log_date_time_string()} {format % args}\n")
 
 
-def make_server(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
-    handler = partial(Handler, directory=str(directory))
-    ThreadingHTTPServer.allow_reuse_address = True
-    return ThreadingHTTPServer((host, port), handler)
+class Server(ThreadingHTTPServer):
+    allow_reuse_address = True
+    request_queue_size = QUEUE  # socketserver's default is 5: 100 clients then wait for SYN retries
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], QUIET_ERRORS):
+            return  # a client that disconnects is not an error of the server
+        super().handle_error(request, client_address)
+
+
+def make_server(directory: Path, host: str = "127.0.0.1", port: int = 8000,
+                timeout: float = TIMEOUT) -> ThreadingHTTPServer:
+    cls = Handler if timeout == TIMEOUT else type("Handler", (Handler,), {"timeout": timeout})
+    return Server((host, port), partial(cls, directory=str(directory)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import FactsError, Problem
 from .facts import normalize_facts
-from .load import _rel, compile_rules_with_problems
+from .load import ReadFailure, _rel, compile_rules_with_problems, read_input
 from .model import RuleBase
 from .yamlsrc import ParseFailure, parse
 
@@ -39,7 +39,11 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 def read_front_matter(path: Path) -> tuple[Any, str, int]:
     """(data, file, first line of the YAML). Raises ParseFailure with file:line problems."""
     file = _rel(path)
-    front, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    try:
+        text = read_input(path, file, allow_symlink=False)
+    except ReadFailure as exc:
+        raise ParseFailure([exc.problem]) from None
+    front, _ = split_front_matter(text)
     if front is None:
         raise ParseFailure([Problem(f"{file}:1", "缺少开头的 front matter（--- 包围的 YAML）",
                                     fix="用 scripts/new_case.py 生成案例文件，或照 content/cases/ 中的现有文件补上")])

@@ -8,6 +8,8 @@ JSON does not.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,63 @@ from .model import RuleBase
 from .yamlsrc import Located, ParseFailure, parse
 
 FIXED_FILES = ("facts.yaml", "scale.yaml", "outcomes.yaml", "procedure.yaml")
+MAX_BYTES = 2_000_000  # any input file (rules, facts, case); the largest rule file is ~45 KB
+
+
+class ReadFailure(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def decode(data: bytes, file: str, fix: str = "把文件另存为 UTF-8 编码") -> str:
+    """UTF-8 text of data, or ReadFailure naming the line of the first invalid byte."""
+    if len(data) > MAX_BYTES:
+        raise ReadFailure(Problem(file, f"内容过大（超过 {MAX_BYTES:,} 字节）", fix="检查是否选错了文件"))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ReadFailure(Problem(f"{file}:{line}", f"不是 UTF-8 编码（第 {exc.start + 1} 个字节无效）", fix=fix)) from None
+
+
+def read_input(path: Path, file: str, *, allow_symlink: bool = True) -> str:
+    """The UTF-8 text of a regular file of at most MAX_BYTES; ReadFailure (file:line, Chinese) otherwise.
+
+    Never blocks on a FIFO and never reads a device: the file is opened non-blocking and checked to be
+    a regular file before anything is read.
+    """
+    if not allow_symlink and path.is_symlink():
+        raise ReadFailure(Problem(f"{file}:1", f"是符号链接（指向 {os.readlink(path)}），不予读取",
+                                  fix="把文件本身复制到这里，不要用符号链接"))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise ReadFailure(Problem(file, "文件不存在", fix="检查路径")) from None
+    except OSError as exc:
+        raise ReadFailure(Problem(file, f"无法打开文件：{exc.strerror}", fix="检查路径和读取权限")) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = "目录" if stat.S_ISDIR(st.st_mode) else "管道、设备或套接字"
+            raise ReadFailure(Problem(f"{file}:1", f"不是普通文件（是{kind}），不予读取", fix="指向一个普通的 YAML 或 JSON 文件"))
+        if st.st_size > MAX_BYTES:
+            raise ReadFailure(Problem(f"{file}:1", f"文件过大（{st.st_size:,} 字节，上限 {MAX_BYTES:,}）",
+                                      fix="检查是否选错了文件"))
+        chunks = []
+        size = 0
+        while size <= MAX_BYTES:
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError as exc:
+                raise ReadFailure(Problem(file, f"无法读取文件：{exc.strerror}")) from None
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return decode(b"".join(chunks), file)
 
 
 def _rel(path: Path) -> str:
@@ -29,13 +88,13 @@ def _rel(path: Path) -> str:
 
 def _read(path: Path, problems: list[Problem]) -> Located | None:
     file = _rel(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         problems.append(Problem(file, "文件不存在", fix="检查路径；规则目录里应有 facts.yaml、scale.yaml、outcomes.yaml、procedure.yaml"))
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(file, f"无法读取文件：{exc}", fix="确认文件存在且为 UTF-8 编码"))
+    try:
+        text = read_input(path, file, allow_symlink=False)
+    except ReadFailure as exc:
+        problems.append(exc.problem)
         return None
     try:
         return parse(text, file)
@@ -131,29 +190,36 @@ def load_compiled_json(path: Path) -> RuleBase:
     return RuleBase.from_compiled(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def read_facts_file(path: str, rb: RuleBase, stdin_text: str | None = None) -> dict[str, Any]:
-    """Read a YAML or JSON facts file (or '-' for stdin) into normalized facts; FactsError on problems."""
+def read_facts_file(path: str, rb: RuleBase, stdin_text: str | bytes | None = None) -> dict[str, Any]:
+    """Read a YAML or JSON facts file (or '-' for stdin: text, or bytes checked to be UTF-8) into
+    normalized facts; FactsError on problems."""
     if path == "-":
-        file, text = "<stdin>", stdin_text or ""
+        file = "<stdin>"
+        try:
+            text = decode(stdin_text, file) if isinstance(stdin_text, bytes) else stdin_text or ""
+        except ReadFailure as exc:
+            raise FactsError([exc.problem]) from None
     else:
         file = path
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise FactsError([Problem(file, "文件不存在", fix="检查 --facts 后面的路径")]) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FactsError([Problem(file, f"无法读取文件：{exc}", fix="确认文件为 UTF-8 编码的 YAML 或 JSON")]) from None
+            text = read_input(Path(path), file)
+        except ReadFailure as exc:
+            if exc.problem.what == "文件不存在":
+                exc.problem.fix = "检查 --facts 后面的路径"
+            raise FactsError([exc.problem]) from None
     return parse_facts_text(text, file, rb)
 
 
-def parse_facts_text(text: str, file: str, rb: RuleBase) -> dict[str, Any]:
+def parse_facts_text(text: str, file: str, rb: RuleBase, first_line: int = 1,
+                     locate: Any = None) -> dict[str, Any]:
+    """Normalized facts of a YAML/JSON text (`first_line`: where it begins in `file`); FactsError."""
     try:
-        doc = parse(text, file)
+        doc = parse(text, file, first_line)
     except ParseFailure as exc:
         raise FactsError(exc.problems) from None
 
-    def locate(path: tuple[Any, ...]) -> str:
+    def by_line(path: tuple[Any, ...]) -> str:
         line = doc.line(path)
         return f"{file}:{line}" if line else file
 
-    return normalize_facts(rb, doc.data, locate)
+    return normalize_facts(rb, doc.data, locate or by_line)

@@ -123,7 +123,13 @@ def test_malformed_facts_through_stdin_and_batch():
             assert_rejected(*run(["evaluate", "--facts", "-"], stdin=text), what=f"stdin #{n}")
         else:
             good = json.dumps({"intent": "inadvertent"})
-            assert_rejected(*run(["batch"], stdin=f"{good}\n{text.replace(chr(10), ' ')}\n"), what=f"batch #{n}")
+            code, out, err = run(["batch"], stdin=f"{good}\n{text.replace(chr(10), ' ')}\n")
+            # batch streams: the good line keeps its verdict, the bad one gets an error record in its place
+            what = f"batch #{n} {text[:200]!r}"
+            assert code == 1, (what, code, err[:300])
+            assert "Traceback" not in err and "<stdin>:2" in err, (what, err[:300])
+            first, second = (json.loads(x) for x in out.splitlines())
+            assert first["outcome"] and second["line"] == 2 and second["error"], (what, out[-300:])
 
 
 def test_invalid_utf8_facts_file(tmp_path):

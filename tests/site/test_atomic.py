@@ -98,3 +98,94 @@ def test_unknown_fact_in_a_case(project):
     rel = case.relative_to(project).as_posix()
     _break_and_check(project, rel, lambda t: t.replace("\nfacts:\n", "\nfacts:\n  no_such_fact: yes\n", 1),
                      [f"{rel}:", "未知的事实 id 'no_such_fact'", "修正方法："])
+
+
+def _build_measured(proj: Path) -> tuple[subprocess.CompletedProcess, int]:
+    """run_build, plus the peak resident memory of the build process in KB."""
+    wrapper = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+               "print(f'maxrss={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', file=sys.stderr); "
+               "sys.exit(r.returncode)")
+    r = subprocess.run(
+        [sys.executable, "-c", wrapper, sys.executable, str(proj / "scripts" / "build_site.py"), "--config",
+         str(proj / "mkdocs.yml"), "--site-dir", str(proj / "site"), "--no-compress", "--quiet"],
+        capture_output=True, text=True, cwd=proj, timeout=600,
+        env={"PATH": "/usr/bin:/bin", "NO_MKDOCS_2_WARNING": "1", "HOME": str(proj)})
+    return r, int(r.stderr.rsplit("maxrss=", 1)[1].split()[0])
+
+
+def test_site_is_a_symlink_swapped_in_one_rename_and_leftovers_are_removed(project):
+    site = project / "site"
+    assert site.is_symlink() and site.resolve().name.startswith("site.v-")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    leftovers = [project / f"site.build-{dead.pid}-killed", project / "site.old-abc123",
+                 project / f"site.v-1-{dead.pid}-r", project / "site.build-oldstyle"]
+    for d in leftovers:
+        (d / "assets").mkdir(parents=True)
+        (d / "assets" / "big.bin").write_bytes(b"x" * 1000)
+    before = site.resolve()
+    r = run_build(project)
+    assert r.returncode == 0, r.stderr
+    assert site.is_symlink() and site.resolve() != before and (site / "index.html").is_file()
+    assert not before.exists(), "the previous release is removed"
+    left = sorted(p.name for p in project.glob("site*") if p != site)
+    assert left == [site.resolve().name], left
+
+
+def test_symlinks_in_content_and_rules_are_refused(project, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("# 不应发布\n", encoding="utf-8")
+    links = [project / "content" / "leak.md", project / "rules" / "leak.yaml"]
+    before = snapshot(project / "site")
+    for link in links:
+        link.symlink_to(secret)
+    try:
+        r = run_build(project)
+    finally:
+        for link in links:
+            link.unlink()
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "content/leak.md:1" in r.stderr and "rules/leak.yaml:1" in r.stderr and "符号链接" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert snapshot(project / "site") == before
+
+
+def test_alias_bomb_in_a_case_fails_the_build_cheaply(project):
+    """A 342-byte alias bomb in a case's front matter: a file:line error, no MemoryError, bounded cost."""
+    case = sorted((project / "content" / "cases").glob("2*.md"))[0]
+    rel = case.relative_to(project).as_posix()
+    original = case.read_text(encoding="utf-8")
+    bomb = ('lol0: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+            + "".join(f"lol{i + 1}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)))
+    case.write_text(original.replace("---\n", "---\n" + bomb, 1), encoding="utf-8")
+    before = snapshot(project / "site")
+    try:
+        r, maxrss_kb = _build_measured(project)
+    finally:
+        case.write_text(original, encoding="utf-8")
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert "Traceback" not in r.stderr and "MemoryError" not in r.stderr, r.stderr[-2000:]
+    assert f"{rel}:" in r.stderr and "展开别名" in r.stderr, r.stderr[-2000:]
+    assert maxrss_kb < 1_000_000, maxrss_kb  # the whole mkdocs build, not only the case file
+    assert snapshot(project / "site") == before
+
+
+def test_hostile_yaml_in_data_files_fails_the_build_with_file_and_line(project):
+    """A huge integer and a merge key in the build's own YAML data (training cards, worked examples):
+    file:line problems, no traceback."""
+    files = {"content/training/cards.yaml": "zz_huge: " + "9" * 5000 + "\n",
+             "content/includes/examples.yaml": "zz_merge: {<<: {a: 1}}\n"}
+    originals = {rel: (project / rel).read_text(encoding="utf-8") for rel in files}
+    before = snapshot(project / "site")
+    try:
+        for rel, extra in files.items():
+            (project / rel).write_text(originals[rel] + extra, encoding="utf-8")
+        r = run_build(project)
+    finally:
+        for rel, text in originals.items():
+            (project / rel).write_text(text, encoding="utf-8")
+    assert r.returncode == 1, r.stderr[-2000:]
+    assert "Traceback" not in r.stderr, r.stderr[-3000:]
+    assert "content/training/cards.yaml:" in r.stderr and "数字过大" in r.stderr, r.stderr[-2000:]
+    assert "content/includes/examples.yaml:" in r.stderr and "合并键" in r.stderr, r.stderr[-2000:]
+    assert snapshot(project / "site") == before

@@ -13,7 +13,7 @@
   navigation) and its stylesheet to every page: a few kB, cached; the script does nothing on
   pages without the form.
 - on_post_build packs the runtime (scripts/build_selfcheck.py: Pyodide files from
-  node_modules/pyodide, the trimmed python_stdlib-<hash>.zip, the checker wheel,
+  node_modules/pyodide, the trimmed python_stdlib-<hash>.zip (.pyc), the checker wheel,
   rules-<rules_version>.json) into site/assets/selfcheck/. on_config fails the build when a checker
   module imports a standard-library module the trimmed zip lacks (build_selfcheck.check_wheel_imports).
 
@@ -57,7 +57,7 @@ def on_config(config):
         runtime = build_selfcheck.runtime_files()
         lock = json.loads((build_selfcheck.PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
         build_selfcheck.check_wheel_imports()
-        stdlib_name, stdlib = build_selfcheck.trimmed_stdlib()
+        stdlib_name, stdlib = build_selfcheck.site_stdlib()
     except build_selfcheck.PackError as exc:
         raise error("自查工具", f"无法准备运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
     except Exception as exc:  # a rule-file problem: hooks/rules_pages.py lists it with file:line

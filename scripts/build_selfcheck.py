@@ -22,8 +22,10 @@ What is written (decision record: docs/decisions/0002-selfcheck-in-the-browser.m
   RuleBase.from_compiled() from it, so rules_version is the CLI's (checked here).
 - python_stdlib-<hash>.zip: a trimmed copy of Pyodide's python_stdlib.zip holding only the modules
   listed in scripts/selfcheck_stdlib.txt (what Pyodide's start-up, the worker and the checker import,
-  recorded by running the checker under Pyodide, plus a short margin), stored uncompressed so that
-  brotli compresses it (decision record 0003). The worker passes it to loadPyodide as stdLibURL; the
+  recorded by running the checker under Pyodide, plus a short margin), compiled to .pyc by the
+  pinned Pyodide's own Python under Node (scripts/selfcheck_pyc.mjs: Python's start-up in the
+  browser then skips compiling ~2.5 MB of source), stored uncompressed so that brotli compresses it
+  (decision record 0003). The worker passes it to loadPyodide as stdLibURL; the
   runtime folder does not carry the full zip. The build fails when a checker module imports a
   standard-library module that is neither in the list nor built into Pyodide's wasm.
 Precompression (.br/.gz) is done for the whole site by scripts/build_site.py.
@@ -216,6 +218,45 @@ def trimmed_stdlib(source: Path | None = None, listing: dict[str, tuple[str, str
     return f"python_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip", data
 
 
+PYC = ROOT / "scripts" / "selfcheck_pyc.mjs"
+
+
+def compiled_stdlib(py_zip: bytes) -> bytes:
+    """The trimmed zip with every module as bytecode (.pyc), compiled by the pinned Pyodide's Python under
+    Node (scripts/selfcheck_pyc.mjs). Cached by the inputs' hash in .cache/selfcheck-stdlib/ (or
+    $RONGCUO_CACHE_DIR): compiling takes a few seconds and runs once per change of the list or Pyodide."""
+    key = hashlib.sha256(py_zip + PYC.read_bytes() + pyodide_version().encode()).hexdigest()[:20]
+    import os
+
+    cache = Path(os.environ.get("RONGCUO_CACHE_DIR") or ROOT / ".cache") / "selfcheck-stdlib"
+    hit = cache / f"{key}.zip"
+    if hit.is_file():
+        return hit.read_bytes()
+    node = shutil.which("node")
+    if node is None:
+        raise PackError("node not found (it compiles the self-check's standard library). Fix: run `make setup`")
+    with tempfile.TemporaryDirectory(prefix="selfcheck-pyc-") as tmp:
+        src, out = Path(tmp) / "in.zip", Path(tmp) / "out.zip"
+        src.write_bytes(py_zip)
+        r = subprocess.run([node, str(PYC), str(PYODIDE_DIR), str(src), str(out)], capture_output=True, text=True,
+                           timeout=300)
+        if r.returncode != 0 or not out.is_file():
+            raise PackError(f"selfcheck_pyc.mjs failed: {(r.stderr.strip().splitlines() or [str(r.returncode)])[-1]}")
+        data = out.read_bytes()
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp_hit = hit.with_suffix(f".{os.getpid()}.tmp")
+    tmp_hit.write_bytes(data)
+    os.replace(tmp_hit, hit)
+    return data
+
+
+def site_stdlib() -> tuple[str, bytes]:
+    """(file name, bytes) of the standard library the site serves: trimmed_stdlib() compiled to .pyc."""
+    _, py_zip = trimmed_stdlib()
+    data = compiled_stdlib(py_zip)
+    return f"python_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip", data
+
+
 def _imports(source: str, package: str) -> set[str]:
     """Absolute names of every module a source imports (anywhere in it, also inside functions)."""
     out: set[str] = set()
@@ -372,7 +413,7 @@ def pack(site_dir: Path, rules_dir: Path | None = None) -> dict:
     for old in [*dest.glob("rules-*.json"), *dest.glob("python_stdlib-*.zip")]:
         old.unlink()
     check_wheel_imports()
-    stdlib_name, stdlib = trimmed_stdlib()
+    stdlib_name, stdlib = site_stdlib()
     (dest / stdlib_name).write_bytes(stdlib)
     wheel = build_wheel(dest)
     data, version, _ = compile_rules_json(rules_dir)

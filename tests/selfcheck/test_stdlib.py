@@ -2,7 +2,7 @@
 
 The checker runs under Node + the pinned Pyodide (scripts/selfcheck_probe.mjs: the worker's own Python,
 every scenario, 320 random fact sets, compare, batch, the error paths), once with Pyodide's full
-standard library and once with the trimmed zip. The test fails when the checker (or the worker, or
+standard library and once with the zip the site serves (trimmed, compiled to .pyc). The test fails when the checker (or the worker, or
 Pyodide's start-up) imports a module the trimmed zip does not hold, even one whose ImportError is
 caught: the fix is `python scripts/build_selfcheck.py record-stdlib --write`.
 """
@@ -10,6 +10,7 @@ caught: the fix is `python scripts/build_selfcheck.py record-stdlib --write`.
 from __future__ import annotations
 
 import hashlib
+import io
 import sys
 import zipfile
 
@@ -29,7 +30,7 @@ FIX = "python scripts/build_selfcheck.py record-stdlib --write"
 def runs(tmp_path_factory):
     """(report with the full stdlib, report with the trimmed zip)."""
     work = tmp_path_factory.mktemp("stdlib")
-    name, data = build_selfcheck.trimmed_stdlib()
+    name, data = build_selfcheck.site_stdlib()  # what the site serves: the trimmed zip as .pyc
     (work / name).write_bytes(data)
     kept = [m for m, (k, _) in build_selfcheck.stdlib_list().items() if k in ("zip", "margin")]
     (work / "full").mkdir()
@@ -79,10 +80,9 @@ def test_build_fails_when_a_checker_module_imports_what_the_zip_lacks():
 def test_trimmed_zip_is_deterministic_and_holds_only_the_listed_modules():
     name, data = build_selfcheck.trimmed_stdlib()
     assert build_selfcheck.trimmed_stdlib() == (name, data)
-    import io
-
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         infos = z.infolist()
+    assert all(i.filename.endswith(("/", ".py")) for i in infos)
     assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)  # brotli on the wire, see 0003
     mods = {i.filename.removesuffix("/__init__.py").removesuffix(".py").replace("/", ".")
             for i in infos if not i.filename.endswith("/")}
@@ -91,4 +91,12 @@ def test_trimmed_zip_is_deterministic_and_holds_only_the_listed_modules():
     with zipfile.ZipFile(build_selfcheck.PYODIDE_DIR / "python_stdlib.zip") as z:
         full_raw = sum(i.file_size for i in z.infolist())
     assert sum(i.file_size for i in infos) < 0.35 * full_raw
-    assert name == f"python_stdlib-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+    # the site's copy: the same entries, every X.py as X.pyc (unchecked hash-based, PEP 552), stored
+    site_name, site = build_selfcheck.site_stdlib()
+    assert site_name == f"python_stdlib-{hashlib.sha256(site).hexdigest()[:12]}.zip"
+    with zipfile.ZipFile(io.BytesIO(site)) as z:
+        pyc = z.infolist()
+        assert [i.filename for i in pyc] == [i.filename + ("c" if i.filename.endswith(".py") else "") for i in infos]
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in pyc)
+        head = z.read("json/__init__.pyc")[:8]
+    assert head[4:8] == (1).to_bytes(4, "little")  # hash-based, not checked against a source

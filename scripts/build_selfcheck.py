@@ -126,8 +126,8 @@ def build_wheel(out_dir: Path) -> Path:
         "Summary: rongcuo self-check runtime (stdlib-only checker modules for Pyodide)\n"
         "Requires-Python: >=3.11\n").encode()))
     files.append((f"{info}/WHEEL", (
-        "Wheel-Version: 1.0\nGenerator: rongcuo scripts/build_selfcheck.py\n"
-        "Root-Is-Purelib: true\nTag: py3-none-any\n").encode()))
+        b"Wheel-Version: 1.0\nGenerator: rongcuo scripts/build_selfcheck.py\n"
+        b"Root-Is-Purelib: true\nTag: py3-none-any\n")))
     files.append((f"{info}/top_level.txt", b"selfcheck\n"))
     record = "".join(f"{n},{_record_hash(d)},{len(d)}\n" for n, d in files) + f"{info}/RECORD,,\n"
     files.append((f"{info}/RECORD", record.encode()))

@@ -13,7 +13,9 @@
   navigation) and its stylesheet to every page: a few kB, cached; the script does nothing on
   pages without the form.
 - on_post_build packs the runtime (scripts/build_selfcheck.py: Pyodide files from
-  node_modules/pyodide, the checker wheel, rules-<rules_version>.json) into site/assets/selfcheck/.
+  node_modules/pyodide, the trimmed python_stdlib-<hash>.zip (.pyc), the checker wheel,
+  rules-<rules_version>.json) into site/assets/selfcheck/. on_config fails the build when a checker
+  module imports a standard-library module the trimmed zip lacks (build_selfcheck.check_wheel_imports).
 
 All wording about facts and outcomes comes from the rule files; only UI chrome is written here and
 in content/assets/selfcheck/selfcheck.js. Decision record: docs/decisions/0002-selfcheck-in-the-browser.md.
@@ -54,6 +56,8 @@ def on_config(config):
         data, version, compiled = build_selfcheck.compile_rules_json(_rules_dir(config))
         runtime = build_selfcheck.runtime_files()
         lock = json.loads((build_selfcheck.PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+        build_selfcheck.check_wheel_imports()
+        stdlib_name, stdlib = build_selfcheck.site_stdlib()
     except build_selfcheck.PackError as exc:
         raise error("自查工具", f"无法准备运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
     except Exception as exc:  # a rule-file problem: hooks/rules_pages.py lists it with file:line
@@ -63,8 +67,10 @@ def on_config(config):
         raise error("rules/", what, "按列出的文件和行号改正，或运行 `python -m selfcheck lint` 查看") from exc
     _state.update(compiled=compiled, version=version, rules_bytes=len(data))
     sizes = {p.name: p.stat().st_size for p in runtime}
+    sizes[stdlib_name] = len(stdlib)
     _state["client"] = {
         "runtime": build_selfcheck.runtime_dir_name() + "/",
+        "stdlib": stdlib_name,
         "wheel": f"{build_selfcheck.DIST}-{build_selfcheck.selfcheck_version()}-py3-none-any.whl",
         "rules": f"rules-{version}.json",
         "rules_version": version,

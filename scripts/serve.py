@@ -6,7 +6,8 @@ scripts/build_site.py next to each file, with `Content-Encoding` and `Vary: Acce
 the browser accepts that encoding; the original file otherwise. Static files only, loopback only.
 
 Caching: a file whose URL names its version or content hash (the Pyodide runtime folder
-assets/selfcheck/pyodide-<version>/, rules-<hash>.json, the theme's *.<hash>.min.js/css) is sent
+assets/selfcheck/pyodide-<version>/, rules-<hash>.json, python_stdlib-<hash>.zip, the theme's
+*.<hash>.min.js/css) is sent
 with `Cache-Control: max-age=31536000, immutable`: a reload takes it from the browser's cache
 without asking, and Chromium then also reuses the WebAssembly it compiled (a revalidated file loses
 that, measured in docs/decisions/0002). Every other file is `no-cache` with an ETag, so a reload
@@ -55,7 +56,7 @@ ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
 
 # URLs that change whenever their content does (see the module docstring)
-IMMUTABLE = re.compile(r"/pyodide-\d[^/]*/[^/]+$|/rules-[0-9a-f]{12}\.json$"
+IMMUTABLE = re.compile(r"/pyodide-\d[^/]*/[^/]+$|/rules-[0-9a-f]{12}\.json$|/python_stdlib-[0-9a-f]{12}\.zip$"
                        r"|\.[0-9a-f]{8}\.min\.(?:js|css)$")
 WORKER_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
 # On every HTML page, beside the page's <meta> policy: the directives a <meta> element cannot carry

@@ -63,8 +63,14 @@ def test_built_page_form_and_runtime(built_site, rb):
     runtime = built_site / "assets" / "selfcheck" / cfg["runtime"]
     assert [p.name for p in (built_site / "assets" / "selfcheck").iterdir() if p.is_dir()] == [runtime.name]
     names = {p.name for p in runtime.iterdir() if not p.name.endswith((".br", ".gz"))}
-    assert names == set(cfg["sizes"]) == {"pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"}
+    assert names == {"pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm"}
     assert (runtime / "pyodide.asm.wasm.br").exists() and (runtime / "pyodide.asm.wasm.gz").exists()
+    # the trimmed standard library beside it (not the package's full zip), named by its hash, brotli'd
+    stdlib_name, stdlib = build_selfcheck.site_stdlib()
+    assert cfg["stdlib"] == stdlib_name and set(cfg["sizes"]) == names | {stdlib_name}
+    assert (built_site / "assets" / "selfcheck" / stdlib_name).read_bytes() == stdlib
+    br = built_site / "assets" / "selfcheck" / (stdlib_name + ".br")
+    assert br.stat().st_size < 0.35 * len(stdlib)
     assert (built_site / "assets" / "selfcheck" / cfg["wheel"]).exists()
     assert (built_site / "assets" / "selfcheck" / cfg["rules"]).exists()
     checklist = (built_site / "selfcheck" / "checklist" / "index.html").read_text(encoding="utf-8")
@@ -87,6 +93,13 @@ def test_server_sends_the_wasm_brotli_and_lets_browsers_keep_it(base_url):
     assert headers["Content-Type"].startswith("application/wasm")
     assert len(body) < 4_000_000
     # versioned URL: kept without asking (a revalidated wasm loses Chromium's compiled-code cache)
+    assert headers["Cache-Control"] == "max-age=31536000, immutable"
+
+
+def test_server_sends_the_trimmed_stdlib_brotli_and_immutable(base_url):
+    name, data = build_selfcheck.site_stdlib()
+    status, headers, body = _get(base_url + "assets/selfcheck/" + name, **{"Accept-Encoding": "br, gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "br" and len(body) < 0.35 * len(data)
     assert headers["Cache-Control"] == "max-age=31536000, immutable"
 
 

@@ -2,10 +2,12 @@
 // the checker wheel (no micropip, no network beyond this origin), builds the rule base from the
 // compiled rules JSON and answers evaluate/compare requests with selfcheck.explain.dumps() strings.
 // Protocol (postMessage):
-//   page -> worker  {type: "init", runtime, wheel, rules, sizes: {file: bytes}, lock_info, ...}  (URLs relative
-//                   to this file; runtime is the versioned folder of the Pyodide files, e.g. "pyodide-0.29.5/",
-//                   which the server may let browsers cache for good; lock_info is the `info` of the runtime's
-//                   pyodide-lock.json; both written into the page by the build)
+//   page -> worker  {type: "init", runtime, stdlib, wheel, rules, sizes: {file: bytes}, lock_info, ...}  (URLs
+//                   relative to this file; runtime is the versioned folder of the Pyodide files, e.g.
+//                   "pyodide-0.29.5/", which the server may let browsers cache for good; stdlib is the trimmed
+//                   standard library, python_stdlib-<hash>.zip (only the modules the checker, this worker and
+//                   Pyodide's start-up import; scripts/selfcheck_stdlib.txt); lock_info is the `info` of the
+//                   runtime's pyodide-lock.json; all written into the page by the build)
 //   worker -> page  {type: "progress", stage, loaded, total}  {type: "ready", rules_version, python}
 //                   {type: "failed", message}
 //   page -> worker  {type: "call", id, cmd: "evaluate"|"compare"|"batch", facts, jurisdiction, as_of, items}
@@ -65,6 +67,9 @@ async function init(msg) {
     // package listed nothing can be fetched from the CDN that Pyodide would otherwise use.
     lockFileContents: JSON.stringify({ info: msg.lock_info, packages: {} }),
     packageBaseUrl: runtime,
+    // the trimmed standard library (documented loadPyodide option); without it Pyodide would fetch
+    // the full python_stdlib.zip from indexURL, which the site does not carry
+    ...(msg.stdlib ? { stdLibURL: new URL(msg.stdlib, import.meta.url).href } : {}),
     fullStdLib: false,
     stdout: () => {},
     stderr: () => {},

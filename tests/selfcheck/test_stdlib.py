@@ -1,0 +1,102 @@
+"""The trimmed standard library (scripts/selfcheck_stdlib.txt -> python_stdlib-<hash>.zip).
+
+The checker runs under Node + the pinned Pyodide (scripts/selfcheck_probe.mjs: the worker's own Python,
+every scenario, 320 random fact sets, compare, batch, the error paths), once with Pyodide's full
+standard library and once with the zip the site serves (trimmed, compiled to .pyc). The test fails when the checker (or the worker, or
+Pyodide's start-up) imports a module the trimmed zip does not hold, even one whose ImportError is
+caught: the fix is `python scripts/build_selfcheck.py record-stdlib --write`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import sys
+import zipfile
+
+import pytest
+
+from selfcheck.errors import InputError
+from selfcheck.explain import dumps, evaluate
+from tests.site.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_selfcheck  # noqa: E402
+
+FIX = "python scripts/build_selfcheck.py record-stdlib --write"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """(report with the full stdlib, report with the trimmed zip)."""
+    work = tmp_path_factory.mktemp("stdlib")
+    name, data = build_selfcheck.site_stdlib()  # what the site serves: the trimmed zip as .pyc
+    (work / name).write_bytes(data)
+    kept = [m for m, (k, _) in build_selfcheck.stdlib_list().items() if k in ("zip", "margin")]
+    (work / "full").mkdir()
+    (work / "trimmed").mkdir()
+    full = build_selfcheck.probe(None, work / "full")
+    trimmed = build_selfcheck.probe(work / name, work / "trimmed", import_all=kept)
+    return full, trimmed
+
+
+def test_every_module_the_checker_imports_is_in_the_trimmed_zip(runs):
+    full, _ = runs
+    listing = build_selfcheck.stdlib_list()
+    needed = {m for m, k in build_selfcheck.classify(full).items() if k == "zip"}
+    missing = sorted(m for m in needed if listing.get(m, ("",))[0] not in ("zip", "margin"))
+    assert not missing, f"imported from the standard library but not in the trimmed zip: {missing}. Fix: {FIX}"
+
+
+def test_the_trimmed_zip_runs_the_checker_like_the_full_one(runs, rb):
+    full, trimmed = runs
+    with zipfile.ZipFile(build_selfcheck.PYODIDE_DIR / "python_stdlib.zip") as z:
+        in_full = {n.removesuffix("/__init__.py").removesuffix(".py").replace("/", ".") for n in z.namelist()}
+    # no import that the full zip could have satisfied failed (not even one caught by a fallback)
+    assert sorted(set(trimmed["missed"]) & in_full) == [], FIX
+    assert sorted(trimmed["modules"]) == sorted(full["modules"]), FIX  # the same modules, from start-up on
+    assert trimmed["importFailures"] == []  # every listed module (margin included) imports from the zip
+    assert (trimmed["batch"], trimmed["compare"], trimmed["errors"]) == (full["batch"], full["compare"], full["errors"])
+    # and the verdicts are CPython's, byte for byte
+    for (facts, j, d), got in zip(trimmed["items"], trimmed["batch"], strict=True):
+        try:
+            want = "1" + dumps(evaluate(rb, facts, j, d))
+        except InputError as exc:
+            want = "0" + str(exc)
+        assert got == want, (facts, j, d)
+    assert len(trimmed["batch"]) >= 300 and trimmed["batch"][0].startswith("1{")
+
+
+def test_build_fails_when_a_checker_module_imports_what_the_zip_lacks():
+    listing = build_selfcheck.stdlib_list()
+    build_selfcheck.check_wheel_imports(listing)  # the real modules pass
+    src = "from __future__ import annotations\nimport json\n\ndef f():\n    import csv\n    from . import model\n"
+    with pytest.raises(build_selfcheck.PackError, match=r"selfcheck/engine\.py imports csv"):
+        build_selfcheck.check_wheel_imports(listing, {"engine.py": src})
+    with pytest.raises(build_selfcheck.PackError, match="not in python_stdlib.zip"):
+        build_selfcheck.trimmed_stdlib(listing={"no_such_module": ("margin", "")})
+
+
+def test_trimmed_zip_is_deterministic_and_holds_only_the_listed_modules():
+    name, data = build_selfcheck.trimmed_stdlib()
+    assert build_selfcheck.trimmed_stdlib() == (name, data)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+    assert all(i.filename.endswith(("/", ".py")) for i in infos)
+    assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)  # brotli on the wire, see 0003
+    mods = {i.filename.removesuffix("/__init__.py").removesuffix(".py").replace("/", ".")
+            for i in infos if not i.filename.endswith("/")}
+    kept = {m for m, (k, _) in build_selfcheck.stdlib_list().items() if k in ("zip", "margin")}
+    assert mods == kept
+    with zipfile.ZipFile(build_selfcheck.PYODIDE_DIR / "python_stdlib.zip") as z:
+        full_raw = sum(i.file_size for i in z.infolist())
+    assert sum(i.file_size for i in infos) < 0.35 * full_raw
+    # the site's copy: the same entries, every X.py as X.pyc (unchecked hash-based, PEP 552), stored
+    site_name, site = build_selfcheck.site_stdlib()
+    assert site_name == f"python_stdlib-{hashlib.sha256(site).hexdigest()[:12]}.zip"
+    with zipfile.ZipFile(io.BytesIO(site)) as z:
+        pyc = z.infolist()
+        assert [i.filename for i in pyc] == [i.filename + ("c" if i.filename.endswith(".py") else "") for i in infos]
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in pyc)
+        head = z.read("json/__init__.pyc")[:8]
+    assert head[4:8] == (1).to_bytes(4, "little")  # hash-based, not checked against a source

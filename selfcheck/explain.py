@@ -464,8 +464,11 @@ def dumps_parts(v: dict[str, Any]) -> list[bytes]:
                     piece = _PIECES.get(pk)
                     if piece is None:
                         piece = _PIECES[pk] = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
-                else:  # a list
-                    piece = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
+                else:  # a list of value ids (loss_level_possible)
+                    pk = ("fact", fid, tuple(fv))
+                    piece = _PIECES.get(pk)
+                    if piece is None:
+                        piece = _PIECES[pk] = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
                 parts.append(sep)
                 parts.append(piece)
                 sep = b","

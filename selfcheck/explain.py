@@ -459,16 +459,11 @@ def dumps_parts(v: dict[str, Any]) -> list[bytes]:
         elif key == "facts":  # {fact: value}: each pair is one of few
             sep = b',"facts":{'
             for fid, fv in value.items():
-                if fv is None or isinstance(fv, (str, int)):
-                    pk = ("fact", fid, type(fv), fv)  # the type keeps true apart from 1
-                    piece = _PIECES.get(pk)
-                    if piece is None:
-                        piece = _PIECES[pk] = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
-                else:  # a list of value ids (loss_level_possible)
-                    pk = ("fact", fid, tuple(fv))
-                    piece = _PIECES.get(pk)
-                    if piece is None:
-                        piece = _PIECES[pk] = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
+                # the type keeps true apart from 1; a list (loss_level_possible) is keyed as a tuple
+                pk: tuple[Any, ...] = ("fact", fid, type(fv), tuple(fv) if isinstance(fv, list) else fv)
+                piece = _PIECES.get(pk)
+                if piece is None:
+                    piece = _PIECES[pk] = f"{_ENCODE(fid)}:{_ENCODE(fv)}".encode()
                 parts.append(sep)
                 parts.append(piece)
                 sep = b","

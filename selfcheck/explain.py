@@ -47,7 +47,7 @@ def pick_ruleset(rb: RuleBase, jurisdiction: str, as_of: str) -> tuple[RuleSet, 
         return base, {"jurisdiction": jurisdiction, "short": own[0].short, "note": note}
     earliest = min(r.effective for r in rb.rulesets)
     raise FactsError([Problem(f"日期 {as_of}", _fill(texts["none"], date=cn_date(as_of), first=cn_date(earliest)),
-                              "", f"换一个不早于{cn_date(earliest)}的日期")])  # the same words on the web page
+                              "", f"换一个不早于{cn_date(earliest)}（{earliest}）的日期")])  # the same words on the web page
 
 
 def cn_date(iso: str) -> str:

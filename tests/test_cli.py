@@ -284,5 +284,5 @@ def test_a_date_before_every_rule_set_says_so_without_a_command_line_hint(capsys
     """The message is also what the web page shows: it names the earliest date, not a CLI flag."""
     assert main(["evaluate", "--facts", "-", "--as-of", "2010-01-01"], out=io.StringIO(), stdin=io.StringIO("{}")) == 1
     err = capsys.readouterr().err
-    assert "2010年1月1日时的规定没有收录" in err and "不早于2016年1月18日的日期" in err
+    assert "2010年1月1日时的规定没有收录" in err and "不早于2016年1月18日（2016-01-18）的日期" in err
     assert "--as-of" not in err

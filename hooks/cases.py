@@ -203,6 +203,13 @@ def _load_cases(config, rb) -> tuple[list[dict], list[dict]]:
 
 # -- rendering ------------------------------------------------------------------------------------
 
+def _unstated(v: dict) -> str:
+    """Why a case's verdict is undetermined: the first facts its source leaves unstated."""
+    missing = "、".join(m["question"].rstrip("？?") for m in v["missing_facts"][:3])
+    more = f"等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else ""
+    return f"来源没有写明：{missing}{more}" if missing else "来源公开的事实不够"
+
+
 def _e(s) -> str:
     return html.escape(str(s), quote=True)
 
@@ -422,12 +429,7 @@ def discipline_block(rb, c: dict) -> str:
         date = v["as_of"] + ("※" if v["fallback"] else "")
         if v["fallback"]:
             notes.append(f"※ {v['fallback']['note']}")
-        if v["outcome"] == "undetermined":
-            missing = "、".join(m["question"].rstrip("？?") for m in v["missing_facts"][:3])
-            more = f"等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else ""
-            why = f"来源没有写明：{missing}{more}" if missing else "来源公开的事实不够"
-        else:
-            why = "—"
+        why = _unstated(v) if v["outcome"] == "undetermined" else "—"
         lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(_verdict_text(v))} | {_md(why)} |")
     lines.append("")
     lines += notes and [" ".join(notes), ""] or []
@@ -571,9 +573,7 @@ def case_block(rb, c: dict) -> str:
         elif v["_status"] == "not_covered":
             why = v["coverage"]["note"]
         elif v["_status"] == "undetermined":
-            missing = "、".join(m["question"].rstrip("？?") for m in v["missing_facts"][:3])
-            more = f"等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else ""
-            why = f"来源没有写明：{missing}{more}" if missing else "来源公开的事实不够"
+            why = _unstated(v)
         else:
             why = "—"
         lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(verdict)} | "

@@ -75,7 +75,7 @@ class CjkAbbrTreeprocessor(AbbrTreeprocessor):
 
 class CjkAbbrExtension(Extension):
     def extendMarkdown(self, md):
-        current = md.treeprocessors["abbr"] if "abbr" in md.treeprocessors else None
+        current = md.treeprocessors["abbr"] if "abbr" in md.treeprocessors else None  # noqa: SIM401 (a markdown Registry has no .get)
         abbrs = current.abbrs if current is not None else {}
         md.treeprocessors.register(CjkAbbrTreeprocessor(md, abbrs), "abbr", 7)
 

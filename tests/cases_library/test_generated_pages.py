@@ -69,7 +69,7 @@ def test_each_case_page_shows_the_checker_verdict_per_jurisdiction(library_build
                 for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
         rows = [r for r in rows if r]
         assert [r[0] for r in rows] == [rulebase.latest(j).short for j in rulebase.jurisdictions()], p.stem
-        for j, r in zip(rulebase.jurisdictions(), rows):
+        for j, r in zip(rulebase.jurisdictions(), rows, strict=True):
             assert r[1].rstrip("※") == expected.as_of(rulebase, j, int(d["year"])), (p.stem, j)
             assert r[3] == LABEL[expected.status(rulebase, d, j)], (p.stem, j, r)
             if r[3] == "不一致":
@@ -135,7 +135,7 @@ def test_case_front_matter_error_fails_with_file_and_line(tmp_path):
     case = project / "content" / "cases" / "2019-taixing-village-loan.md"
     text = case.read_text(encoding="utf-8")
     case.write_text(text.replace("outcome: exempted", "outcome: forgiven", 1), encoding="utf-8")
-    line = next(i for i, l in enumerate(case.read_text(encoding="utf-8").splitlines(), 1) if "forgiven" in l)
+    line = next(i for i, text_line in enumerate(case.read_text(encoding="utf-8").splitlines(), 1) if "forgiven" in text_line)
     code, warnings = build(project, tmp_path / "site", strict=True)
     assert code != 0
     assert any(f"content/cases/2019-taixing-village-loan.md:{line}" in w and "forgiven" in w for w in warnings), warnings

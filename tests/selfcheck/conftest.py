@@ -43,7 +43,7 @@ else:
 
 
 @pytest.fixture()
-def context(browser):
+def context(browser):  # noqa: F811 (the shared fixture, imported above)
     ctx = browser.new_context(viewport={"width": 1100, "height": 900})
     ctx.add_init_script("""
 window.__cspViolations = [];

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import CONTENT, ROOT, case_front_matter, card_sources, tags_with
+from .conftest import CONTENT, ROOT, card_sources, case_front_matter, tags_with
 
 sys.path.insert(0, str(ROOT / "hooks"))
 
@@ -216,6 +216,7 @@ def test_session_plans_are_complete(built_site, cards, plan, minutes):
 
 def test_handout_page_counts_declared(built_site, cards, rb):
     import training
+
     from selfcheck.load import compile_rules
 
     compiled = compile_rules(ROOT / "rules")

@@ -4,7 +4,7 @@ CPython, privacy, instant navigation, accessibility, keyboard only, failure fall
 from __future__ import annotations
 
 import json
-import random
+import sys
 import time
 
 import pytest
@@ -12,7 +12,10 @@ import pytest
 from selfcheck.errors import InputError
 from selfcheck.explain import dumps, evaluate
 from tests.selfcheck.helpers import AS_OF, PAGE, cli, fill_form, scenarios, submit, wait_ready
-from tests.site.conftest import AXE
+from tests.site.conftest import AXE, ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import build_selfcheck  # noqa: E402  (its workload: scenarios + seeded random facts)
 
 
 def first_scenario(jurisdiction: str) -> dict:
@@ -93,28 +96,9 @@ def test_back_and_forward_keep_answers_and_change_links(context, base_url, rb):
 
 # -- differential: the same verdict JSON, byte for byte ---------------------------------------------------
 
-def random_facts(rb, rnd: random.Random) -> dict:
-    p_unknown = rnd.choice([0.2, 0.5, 0.8, 1.0])
-    facts = {}
-    for f in rb.facts:
-        if rnd.random() >= p_unknown:
-            facts[f.id] = rnd.choice(f.value_ids)
-    if rnd.random() < 0.25:
-        facts["economic_loss_wan"] = rnd.choice([0, 5, 120.5, 800, 5000, 20000])
-        facts.pop("loss_level", None)
-    if rnd.random() < 0.15:
-        facts["deaths"] = rnd.choice([0, 1, 3, 12])
-        facts.pop("loss_level", None)
-    return facts
-
-
 def test_differential_pyodide_equals_cpython(context, base_url, rb):
-    rnd = random.Random(20261125)
-    items = [(sc["facts"], j, str(sc.get("as_of", AS_OF))) for j, _, sc in scenarios()]
-    jurisdictions = rb.jurisdictions()
-    dates = ["2017-01-01", "2019-06-30", AS_OF, "2026-01-01"]
-    while len(items) < len(scenarios()) + 320:
-        items.append((random_facts(rb, rnd), rnd.choice(jurisdictions), rnd.choice(dates)))
+    # every scenario file and 320 seeded random fact sets: the workload the stdlib recording also runs
+    items = [tuple(i) for i in build_selfcheck.workload(rb)[0]]
     page = context.new_page()
     page.goto(base_url + PAGE)
     wait_ready(page)

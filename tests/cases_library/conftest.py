@@ -8,6 +8,7 @@ case problem does fail a strict build."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -28,6 +29,19 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 SKIP = {".git", ".venv", "node_modules", "site", ".cache", ".benchmarks", ".hypothesis", ".mypy_cache",
         ".pytest_cache", ".ruff_cache", "tests", "__pycache__"}
 WARNING = re.compile(r"^(WARNING|ERROR)\s+-\s+(.*)$", re.M)
+
+
+def text_of(fragment: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def verdict_rows(body: str, heading: str) -> list[list[str]]:
+    """The cells (text) of each row of the first table after `heading` on a case page."""
+    table = body.split(heading, 1)[1].split("</table>", 1)[0]
+    rows = [[text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
+            for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    return [r for r in rows if r]
 
 
 def copy_project(dest: Path) -> Path:

@@ -14,16 +14,12 @@ import pytest
 from selfcheck.explain import evaluate
 from selfcheck.lint import line_ids, lint_case
 
-from .conftest import build, copy_project
+from .conftest import build, copy_project, text_of, verdict_rows
 from .expected import front
 
 HEADING = "违纪违法的一侧（纪律处分案例，不是容错决定）"
 BADGE = "纪律处分案例（不是容错决定）"
 ROW = re.compile(r"<tr data-discipline=\"([^\"]+)\">(.*?)</tr>", re.S)
-
-
-def text_of(fragment: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
 
 
 def squash(s: str) -> str:
@@ -101,10 +97,7 @@ def test_each_discipline_page_shows_label_source_sanction_and_line(library_build
         for x in d["line"]:
             assert squash(str(x["words"])) in text, (p.stem, x["id"])
             assert x["id"] not in text_of(article).split(), p.stem  # the label, never the id
-        table = article.split("自查工具的推演（仅供对照）", 1)[1].split("</table>", 1)[0]
-        rows = [[text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
-                for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
-        rows = [r for r in rows if r]
+        rows = verdict_rows(article, "自查工具的推演（仅供对照）")
         assert [r[0] for r in rows] == [rulebase.latest(j).short for j in rulebase.jurisdictions()], p.stem
         for j, r in zip(rulebase.jurisdictions(), rows, strict=True):
             v = evaluate(rulebase, d.get("facts") or {}, j, as_of(rulebase, d["year"]))

@@ -10,14 +10,10 @@ from pathlib import Path
 from selfcheck.load import load_rulebase
 
 from . import expected
-from .conftest import ROOT, build, case_warnings, copy_project
+from .conftest import ROOT, build, case_warnings, copy_project, text_of, verdict_rows
 
 ROW = re.compile(r"<tr data-case=\"([^\"]+)\"([^>]*)>(.*?)</tr>", re.S)
 LABEL = {"agree": "一致", "undetermined": "事实不足", "not_covered": "收录条文未涵盖", "disagree": "不一致"}
-
-
-def text_of(fragment: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
 
 
 def agreement_rows(site: Path) -> dict[str, tuple[int, ...]]:
@@ -64,10 +60,7 @@ def test_each_case_page_shows_the_checker_verdict_per_jurisdiction(library_build
     for p in case_files:
         d = expected.front(p)
         body = (site / "cases" / p.stem / "index.html").read_text(encoding="utf-8")
-        table = body.split("实际决定与自查工具的推演", 1)[1].split("</table>", 1)[0]
-        rows = [[text_of(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)]
-                for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
-        rows = [r for r in rows if r]
+        rows = verdict_rows(body, "实际决定与自查工具的推演")
         assert [r[0] for r in rows] == [rulebase.latest(j).short for j in rulebase.jurisdictions()], p.stem
         for j, r in zip(rulebase.jurisdictions(), rows, strict=True):
             assert r[1].rstrip("※") == expected.as_of(rulebase, j, int(d["year"])), (p.stem, j)

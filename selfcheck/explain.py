@@ -197,11 +197,12 @@ def _state_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any) -> dict[str, Any]:
         return hit
     if len(ev.views) > 20_000:
         ev.views.clear()
-    view = ev.views[signature] = _build_view(rb, rs, ev, an, statuses)
+    view = ev.views[signature] = _build_view(rb, rs, ev, an, values, statuses)
     return view
 
 
-def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, statuses: tuple[str, ...]) -> dict[str, Any]:
+def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, values: tuple[bool | None, ...],
+                statuses: tuple[str, ...]) -> dict[str, Any]:
     cs = an.state
     texts = rb.texts
     outcome = an.outcome
@@ -211,7 +212,6 @@ def _build_view(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, statuses: tuple[str
             {v: (r[0], r[2], b"," + r[2]) for v, r in
              ((True, _reason(rb, ev, it, STATUS[it.kind][True], ())), (False, _reason(rb, ev, it, STATUS[it.kind][False], ())))}
             for kind in KINDS for it in ev.items[kind]]
-    values = [an.items[iid] for iid in ev.order]
     reasons = []
     chunks = [b"["]
     missing: list[str] = []

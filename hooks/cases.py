@@ -46,8 +46,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _paths import add_generated, error, log, problem  # noqa: E402
 
+from selfcheck import present  # noqa: E402
+
 EXPECTED = {"exempted": "eligible", "reduced": "mitigable", "refused": "not_eligible"}
-DECISION_LABEL = {"exempted": "免责", "reduced": "减责", "refused": "不予容错"}
 STATUS_LABEL = {"agree": "一致", "undetermined": "事实不足", "not_covered": "收录条文未涵盖", "disagree": "不一致"}
 KIND_LABEL = {"missing_rule": "规则缺失", "ambiguous_fact": "事实不明或有歧义",
               "unexplained": "公开的规则解释不了这一决定"}
@@ -272,7 +273,7 @@ def index_page(rb, cases: list[dict], url_of, discipline: list[dict] | None = No
         "<form class=\"rc-case-filter\" id=\"rc-case-filter\" hidden>",
         f"<link rel=\"stylesheet\" href=\"{_e(url_of(STYLE))}\">",
         "<fieldset><legend>筛选案例</legend>",
-        _select("outcome", "处理结果", [(o, DECISION_LABEL[o]) for o in EXPECTED]),
+        _select("outcome", "处理结果", [(o, present.decision(rb.texts, o)) for o in EXPECTED]),
         _select("province", "地区", [(p, p) for p in provinces]),
         _select("distinction", "三个区分开来", [(d, _distinction_label(rb, d)) for d in dist_ids
                                             if d in by["distinction"]]),
@@ -296,7 +297,7 @@ def index_page(rb, cases: list[dict], url_of, discipline: list[dict] | None = No
             f"data-year=\"{_e(d['year'])}\">"
             f"<td>{_e(d['year'])}</td><td>{_e(d['province'])}</td>"
             f"<td><a href=\"{_e(url_of(c['uri']))}\">{_e(d['title'])}</a></td>"
-            f"<td>{_e(DECISION_LABEL[d['decision']['outcome']])}（{_e('、'.join(map(str, d['decision']['measures'])))}）</td>"
+            f"<td>{_e(present.decision(rb.texts, d['decision']['outcome']))}（{_e('、'.join(map(str, d['decision']['measures'])))}）</td>"
             f"<td>{_e(_distinction_label(rb, d['distinction']))}</td><td>{_e(status)}</td></tr>")
     lines += [
         "</tbody></table>",
@@ -319,8 +320,6 @@ def index_page(rb, cases: list[dict], url_of, discipline: list[dict] | None = No
 DISCIPLINE_HEADING = "违纪违法的一侧（纪律处分案例，不是容错决定）"
 DISCIPLINE_BADGE = "纪律处分案例（不是容错决定）"
 BASIS_LABEL = {"stated": "来源原话直接写明了这种行为", "inferred": "本站据来源原话判断"}
-RELIABILITY_LABEL = {"official": "官方发布页面", "secondary": "权威媒体或官方网站的转载",
-                     "weak": "镜像、转载或来源不明的页面，可靠性较低"}
 
 
 def line_label(rb, line_id: str) -> str:
@@ -344,10 +343,7 @@ def _basis(x: dict) -> str:
 
 
 def _verdict_text(v: dict) -> str:
-    out = v["headline"]
-    if v["outcome"] == "undetermined":
-        out += "（可能：" + "、".join(p["label"] for p in v["possible_outcomes"]) + "）"
-    return out
+    return present.outcome_line(v)
 
 
 def _verdict_short(v: dict) -> str:
@@ -399,7 +395,7 @@ def discipline_block(rb, c: dict) -> str:
         f"    - **地区**：{_md(d['region'])}（{_md(d['province'])}）　**年份**：{d['year']}",
         f"    - **当事人**：{_md(d['role'])}",
         f"    - **出处**：{_md(src['publisher'])}，[{_md(src['title'])}]({src['url']})，{src['date']}"
-        f"（{RELIABILITY_LABEL[src['reliability']]}）",
+        f"（{present.source_reliability(rb.texts, src['reliability'])}）",
         "",
         "## 越过的界线",
         "",
@@ -417,7 +413,7 @@ def discipline_block(rb, c: dict) -> str:
         "",
     ]
     if discipline_as_of(rb, int(d["year"])) != _as_of(int(d["year"])):
-        from selfcheck.explain import cn_date
+        from selfcheck.present import cn_date
 
         first = discipline_as_of(rb, int(d["year"]))
         lines += [f"本案早于本站收录的规定，下表按最早收录的规定施行之日（{cn_date(first)}）推演。", ""]
@@ -503,7 +499,7 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
             verdict = v["headline"] + (f"（可能：{possible}）" if v["outcome"] == "undetermined" else "")
             lines.append(
                 f"| [{_md(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
-                f"{DECISION_LABEL[c['data']['decision']['outcome']]} | {_md(verdict)} | "
+                f"{present.decision(rb.texts, c['data']['decision']['outcome'])} | {_md(verdict)} | "
                 f"{KIND_LABEL.get(r.get('kind'), '')} | {_md(r.get('reason', ''))} |")
         kinds = {}
         for c, j in rows:
@@ -541,7 +537,7 @@ def case_block(rb, c: dict) -> str:
     src = d["source"]
     lines = [
         "!!! abstract \"案例概要\"",
-        f"    - **实际决定**：{DECISION_LABEL[dec['outcome']]}（{'、'.join(map(str, dec['measures']))}）",
+        f"    - **实际决定**：{present.decision(rb.texts, dec['outcome'])}（{'、'.join(map(str, dec['measures']))}）",
         f"    - **地区**：{_md(d['region'])}（{_md(d['province'])}）　**年份**：{d['year']}",
         f"    - **当事人**：{_md(d['role'])}",
         f"    - **三个区分开来**：{_md(_distinction_label(rb, d['distinction']))}",
@@ -555,7 +551,7 @@ def case_block(rb, c: dict) -> str:
     ]
     lines += facts_list(rb, d.get("facts") or {})
     lines += [
-        "| 规则 | 依据日期 | 自查工具的结论 | 与实际决定（" + DECISION_LABEL[dec["outcome"]] + "） | 说明 |",
+        "| 规则 | 依据日期 | 自查工具的结论 | 与实际决定（" + present.decision(rb.texts, dec["outcome"]) + "） | 说明 |",
         "|---|---|---|---|---|",
     ]
     notes = []
@@ -609,11 +605,11 @@ def facts_list(rb, facts: dict) -> list[str]:
     return out + [""]
 
 
-def source_block(d: dict) -> str:
+def source_block(rb, d: dict) -> str:
     src = d["source"]
     out = ["", "## 出处", "",
            f"- {_md(src['publisher'])}：[{_md(src['title'])}]({src['url']})（{src['date']}"
-           + (f"；{RELIABILITY_LABEL[src['reliability']]}" if src.get("reliability") in RELIABILITY_LABEL else "")
+           + (f"；{label}" if (label := present.source_reliability(rb.texts, src.get("reliability"))) else "")
            + "）",
            "", "事实只按出处记录；整理时的取舍说明保存在案例文件的 `note` 中。"]
     return "\n".join(out) + "\n"
@@ -669,7 +665,7 @@ def on_page_markdown(markdown, page, config, files):
     rb = _state.get("rb")
     dc = (_state.get("discipline") or {}).get(page.file.src_uri)
     if dc is not None and rb is not None:
-        return discipline_block(rb, dc) + "\n" + markdown + source_block(dc["data"])
+        return discipline_block(rb, dc) + "\n" + markdown + source_block(rb, dc["data"])
     if c is None or rb is None:
         return markdown
-    return case_block(rb, c) + "\n" + markdown + source_block(c["data"])
+    return case_block(rb, c) + "\n" + markdown + source_block(rb, c["data"])

@@ -148,7 +148,7 @@ def on_page_markdown(markdown, page, config, files):
             problem(f"content/{page.file.src_uri}:~{line}", f"未知的流程 '{key}'",
                     f"改用其中之一：{', '.join(procs) or '（没有可用的流程：rules/procedure.yaml 是空的）'}")
             return ""
-        return rules_render.procedure_block(key, procs[key], collapsed=True)
+        return rules_render.procedure_block(key, procs[key], _state['compiled']['texts'], collapsed=True)
 
     markdown = EMBED.sub(repl, markdown)
     examples = _state.get("examples") or {}

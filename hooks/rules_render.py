@@ -17,7 +17,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checker, for its citation wording
 import procedure_svg  # noqa: E402
 
-from selfcheck.explain import titled  # noqa: E402
+from selfcheck import present  # noqa: E402
 
 KIND_ORDER = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 KIND_LABEL = {"exclusions": "负面清单", "aggravations": "从重、加重情节", "conditions": "容错条件",
@@ -30,7 +30,6 @@ KIND_HELP = {
     "reductions": "不能容错免责、但没有触及负面清单时，符合这些情形的可以容错减责（从轻、减轻处理）。",
     "mitigations": "问责、处分的一般规定：不论能否容错，具备这些情节的都可以依规从轻或减轻处理。这不是容错。",
 }
-RELIABILITY = {"official": "官方文本", "secondary": "公开转载或二手来源", "paper": "仅见于陈朋（2022）论文的引述"}
 
 
 def esc(text: Any) -> str:
@@ -134,23 +133,9 @@ def positive_pairs(expr: Any, facts: dict[str, dict]) -> set[tuple[str, str]]:
     return out
 
 
-def cite_md(cite: dict | None) -> str:
-    if not cite:
-        return "（未注明出处）"
-    doc = esc(cite.get("document"))
-    art = esc(cite.get("article"))
-    src = cite.get("source") or {}
-    title = esc(src.get("title"))
-    url = src.get("url")
-    where = f"[{title}]({url})" if url else title
-    rel = RELIABILITY.get(cite.get("reliability"), esc(cite.get("reliability")))
-    out = titled(doc) if doc else doc  # the checker's rule: a name already in 《…》 is kept as it is
-    out += f" {art}" if art else ""
-    out += f"；读自：{where}" if where else ""
-    out += f"；来源性质：{rel}" if rel else ""
-    if cite.get("note"):
-        out += f"。说明：{esc(cite['note'])}"
-    return out
+def cite_md(cite: dict | None, texts: dict) -> str:
+    """A citation in Markdown, in the presenter's one wording (selfcheck/present.py)."""
+    return present.cite(texts, cite, "md")
 
 
 def _sources(*cites: dict | None) -> list[str]:
@@ -194,7 +179,7 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
         f"| 施行日期 | {cn_date(rs.get('effective'))} |",
         f"| 失效日期 | {cn_date(rs.get('until')) if rs.get('until') else '现行有效（据本站所知）'} |",
         f"| 最近核对 | {cn_date(rs.get('last_reviewed'))} |",
-        f"| 整体来源 | {src_link}（{RELIABILITY.get(src.get('reliability'), esc(src.get('reliability')))}） |",
+        f"| 整体来源 | {src_link}（{esc(present.reliability(compiled['texts'], src.get('reliability')))}） |",
         "",
     ]
     if rs.get("note"):
@@ -237,7 +222,7 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
                 "",
                 *when_lines(it["when"], facts),
                 "",
-                f"- **出处**：{cite_md(it.get('cite'))}",
+                f"- **出处**：{cite_md(it.get('cite'), compiled['texts'])}",
                 f"- **生效**：{eff}" + (f"；**失效**：{cn_date(it['until'])}" if it.get("until") else ""),
                 f"- **最近核对**：{cn_date(rs.get('last_reviewed'))}",
             ]
@@ -255,13 +240,13 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
                 "",
                 f"- **可容的一侧**：{esc(d['tolerable_side'])}",
                 f"- **不可容的一侧**：{esc(d['other_side'])}",
-                f"- **出处**：{cite_md(d.get('cite'))}",
+                f"- **出处**：{cite_md(d.get('cite'), compiled['texts'])}",
                 "",
             ]
             if d.get("text_2018"):  # the 2018 wording of the same distinction (中办发〔2018〕29号)
                 cites.append(d.get("cite_2018"))
                 lines += [
-                    f"2018年中央文件的表述：“{esc(d['text_2018'])}”（{cite_md(d.get('cite_2018'))}）",
+                    f"2018年中央文件的表述：“{esc(d['text_2018'])}”（{cite_md(d.get('cite_2018'), compiled['texts'])}）",
                     "",
                 ]
     advice = rs.get("advice") or {}
@@ -395,13 +380,13 @@ def index_page(compiled: dict) -> str:
     for rs in sets:
         src = rs.get("source") or {}
         link = f"[{esc(src.get('title'))}]({src['url']})" if src.get("url") else esc(src.get("title"))
-        lines.append(f"- {esc(rs['short'])}：{link}（{esc(RELIABILITY.get(src.get('reliability'), ''))}）")
+        lines.append(f"- {esc(rs['short'])}：{link}（{esc(present.reliability(compiled['texts'], src.get('reliability')))}）")
     lines.append("- 每一条款的具体出处见各规定页面。")
     lines.append("")
     return "\n".join(lines)
 
 
-def procedure_block(key: str, proc: dict, heading_level: int = 0, collapsed: bool = False) -> str:
+def procedure_block(key: str, proc: dict, texts: dict, heading_level: int = 0, collapsed: bool = False) -> str:
     """Diagram (inline SVG) + the same steps as an ordered text list, as Markdown/HTML.
     `collapsed`: the list sits in a closed <details> (for explainers that describe the steps in
     their own words below the diagram; print.css opens it)."""
@@ -423,7 +408,7 @@ def procedure_block(key: str, proc: dict, heading_level: int = 0, collapsed: boo
         html_parts.append(f'<ol start="{n + 1}">')
         for s in st.get("steps", []):
             n += 1
-            html_parts.append(_step_li(s))
+            html_parts.append(_step_li(s, texts))
         html_parts.append("</ol>")
         if st.get("note"):
             html_parts.append(f'<p class="rc-proc-note">{hesc(st["note"])}</p>')
@@ -431,9 +416,9 @@ def procedure_block(key: str, proc: dict, heading_level: int = 0, collapsed: boo
         html_parts.append('<p class="rc-proc-text-stage"><strong>申诉与复核</strong></p>')
         html_parts.append(f'<ol start="{n + 1}">')
         for s in proc["appeal"]:
-            html_parts.append(_step_li(s))
+            html_parts.append(_step_li(s, texts))
         html_parts.append("</ol>")
-    html_parts.append(f'<p class="rc-proc-cite">整体出处：{_cite_html(proc.get("cite"))}</p>')
+    html_parts.append(f'<p class="rc-proc-cite">整体出处：{_cite_html(proc.get("cite"), texts)}</p>')
     if proc.get("note"):
         html_parts.append(f'<p class="rc-proc-note">说明：{hesc(proc["note"])}</p>')
     html_parts.append("</details>" if collapsed else "</div>")
@@ -442,24 +427,15 @@ def procedure_block(key: str, proc: dict, heading_level: int = 0, collapsed: boo
     return "\n".join(parts)
 
 
-def _cite_html(cite: dict | None) -> str:
-    if not cite:
-        return "（未注明出处）"
-    src = cite.get("source") or {}
-    title = hesc(src.get("title"))
-    where = f'<a href="{hesc(src["url"])}">{title}</a>' if src.get("url") else title
-    rel = RELIABILITY.get(cite.get("reliability"), hesc(cite.get("reliability")))
-    out = f"{hesc(cite.get('document'))} {hesc(cite.get('article'))}；读自：{where}；来源性质：{hesc(rel)}"
-    if cite.get("note"):
-        out += f"。说明：{hesc(cite['note'])}"
-    return out
+def _cite_html(cite: dict | None, texts: dict) -> str:
+    return present.cite(texts, cite, "html")
 
 
-def _step_li(s: dict) -> str:
+def _step_li(s: dict, texts: dict) -> str:
     out = (f'<li id="{hesc(s["id"])}"><strong>{hesc(s["name"])}</strong>'
            f'（{hesc(s.get("actor"))}）：{hesc(s.get("action"))}')
     if s.get("cite"):
-        out += f'<br><span class="rc-proc-cite">依据：{_cite_html(s["cite"])}</span>'
+        out += f'<br><span class="rc-proc-cite">依据：{_cite_html(s["cite"], texts)}</span>'
     if s.get("note"):
         out += f'<br><span class="rc-proc-note">说明：{hesc(s["note"])}</span>'
     return out + "</li>"
@@ -482,7 +458,7 @@ def procedures_page(compiled: dict) -> str:
     cites = []
     for key, proc in procs.items():
         name = "通用模型" if key == "model" else next((rs["short"] for rs in sets if rs["jurisdiction"] == key), key)
-        lines += [f"## {esc(name)} {{#procedure-{key}}}", "", procedure_block(key, proc)]
+        lines += [f"## {esc(name)} {{#procedure-{key}}}", "", procedure_block(key, proc, compiled['texts'])]
         cites.append(proc.get("cite"))
     if not procs:
         lines.append("规则文件中还没有收录办理程序。")

@@ -52,15 +52,19 @@ import procedure_svg  # noqa: E402
 from _paths import STATE, error, log, message, problem  # noqa: E402
 from cases import EXPECTED, status_of  # noqa: E402
 
+from selfcheck import present  # noqa: E402
+
 CARDS_FILE = "training/cards.yaml"
 CSS = "assets/training/training.css"
 JS = "assets/training/training.js"
 MARKER = re.compile(r"^[ \t]*<!--\s*rongcuo:cards\s+([^>]*?)\s*-->[ \t]*$", re.M)
 KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 OUTCOME_ORDER = ("eligible", "mitigable", "not_eligible", "undetermined")
-DECISION_LABEL = {"exempted": "免责（容错免责、免予问责等）", "reduced": "减责（从轻、减轻处理）",
-                  "refused": "不予容错"}
-RELIABILITY = {"official": "官方文本", "secondary": "公开转载或二手来源", "paper": "仅见于陈朋（2022）论文"}
+# The words of a case's real decision and of a source's reliability: rules/outcomes.yaml, read once per
+# build (build_all) so that the cards, the quiz and the handouts say what the verdicts and the case
+# library say (selfcheck/present.py words them all).
+DECISION_LABEL: dict[str, str] = {}
+RELIABILITY: dict[str, str] = {}
 FICTION = "虚构"
 REAL = "真实案例"
 
@@ -264,36 +268,8 @@ def card_heading_text(card: dict) -> str:
     return f"{'【虚构】' if card['kind'] == 'fictional' else '【真实案例】'}{card['title']}"
 
 
-def cite_html(cite: dict | None) -> str:
-    if not cite:
-        return ""
-    src = cite.get("source") or {}
-    doc = esc(cite.get("document"))
-    art = esc(cite.get("article"))
-    where = esc(src.get("title"))
-    if src.get("url"):
-        where = f'<a href="{esc(src["url"])}">{where}</a>'
-    rel = RELIABILITY.get(cite.get("reliability"), esc(cite.get("reliability")))
-    out = f"{doc} {art}；读自：{where}；来源性质：{esc(rel)}"
-    if cite.get("note"):
-        out += f"。说明：{esc(cite['note'])}"
-    return out
-
-
 def short_cite(cite: dict | None) -> str:
-    if not cite:
-        return ""
-    return f"{esc(str(cite.get('document', '')))} {esc(cite.get('article'))}"
-
-
-def reason_text(r: dict) -> str:
-    return f"“{esc(r['text'])}”" if r.get("verbatim") else f"（大意）{esc(r['text'])}"
-
-
-def _ordered_reasons(v: dict, kind: str) -> list[dict]:
-    rank = {"hit": 0, "met": 0, "unknown": 1, "unmet": 2, "not_hit": 3}
-    rs = [r for r in v["reasons"] if r["kind"] == kind]
-    return sorted(rs, key=lambda r: rank.get(r["status"], 9))
+    return esc(present.short_cite(cite))
 
 
 def facts_table(card: dict, compiled: dict) -> str:
@@ -329,18 +305,17 @@ def actual_decision(card: dict, page_url: str) -> str:
     )
 
 
-def _reason_li(r: dict, full: bool, questions: dict[str, str] | None = None) -> str:
-    li = (f'<li class="rc-st rc-st--{esc(r["status"])}" data-item="{esc(r["id"])}">'
-          f'<span class="rc-st-label">{esc(r["status_label"])}</span> <strong>{esc(r["title"])}</strong>'
-)
-    if full:
-        li += f'<br>{reason_text(r)}<br><span class="rc-small">出处：{cite_html(r["cite"])}</span>'
-        if r["status"] == "unknown" and r.get("unknown_facts"):
-            names = [(questions or {}).get(f, f).rstrip("？?") for f in r["unknown_facts"]]
-            li += f'<br><span class="rc-small">尚不清楚：{esc("；".join(names))}</span>'
-    else:
-        li += f'<span class="rc-small">（{short_cite(r["cite"])}）</span>'
-    return li + "</li>"
+_RULEBASES: dict[int, tuple[dict, Any]] = {}
+
+
+def _rulebase(compiled: dict) -> Any:
+    """The RuleBase of the compiled rules (the presenter reads the facts' names from it), once per build."""
+    from selfcheck.model import RuleBase
+
+    hit = _RULEBASES.get(id(compiled))
+    if hit is None or hit[0] is not compiled:
+        hit = _RULEBASES[id(compiled)] = (compiled, RuleBase.from_compiled(compiled))
+    return hit[1]
 
 
 ADMONITION = {"eligible": "success", "mitigable": "warning", "not_eligible": "failure", "undetermined": "question"}
@@ -358,30 +333,7 @@ def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -
     out.append(f'<p class="rc-small">依据：{esc(v["jurisdiction_title"])}；按 {esc(v["as_of"])} 施行的规定。'
                "这是自查工具的推演，不是认定结论。</p></div>")
     # reasons: what decides the outcome first; the items that are simply not hit / not met folded
-    questions = {f["id"]: f["question"] for f in compiled["facts"]}
-    minor = {"exclusions": ("not_hit",), "aggravations": ("not_hit",), "conditions": (), "situations": ("unmet",),
-             "reductions": ("unmet",), "mitigations": ("unmet",)}
-    rest: list[str] = []
-    for kind in KINDS:
-        rs = _ordered_reasons(v, kind)
-        if not rs:
-            continue
-        if not full:
-            keep = ("unmet", "unknown") if kind == "conditions" else ("hit", "met", "unknown")
-            rs = [r for r in rs if r["status"] in keep]
-            if not rs:
-                continue
-        major = [r for r in rs if r["status"] not in minor[kind]]
-        folded = [r for r in rs if r["status"] in minor[kind]]
-        if major:
-            out.append(f'<p class="rc-kind"><strong>{esc(major[0]["kind_label"])}</strong></p>'
-                       f'<ul class="rc-reasons">{"".join(_reason_li(r, full, questions) for r in major)}</ul>')
-        if folded:
-            rest.append(f'<p class="rc-kind"><strong>{esc(folded[0]["kind_label"])}</strong></p>'
-                        f'<ul class="rc-reasons">{"".join(_reason_li(r, full, questions) for r in folded)}</ul>')
-    if rest:
-        n_rest = sum(x.count("<li") for x in rest)
-        out.append(f'<details class="rc-rest"><summary>其余 {n_rest} 条未触及或不符合的条目</summary>{"".join(rest)}</details>')
+    out.append(present.reasons_html(compiled["texts"], v, full=full, fold=True))
     if full and v["three_distinctions"]:
         rows = "".join(f"<tr><td>{esc(d['title'])}</td><td>{esc(d['status_label'])}</td></tr>" for d in v["three_distinctions"])
         out.append('<table class="rc-distinctions"><caption>三个区分开来：事实落在哪一侧</caption>'
@@ -389,8 +341,7 @@ def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -
     if v["missing_facts"]:
         out.append("<p><strong>还需要查清的事实：</strong>" + "；".join(esc(m["question"]) for m in v["missing_facts"]) + "</p>")
     if full and v["would_change"]:
-        items = "".join(f"<li>若“{esc(c['question'])}”是“{esc(c['to_label'])}”（现为“{esc(c['from_label'])}”），"
-                        f"结论变为：{esc(c['outcome_label'])}</li>" for c in v["would_change"][:12])
+        items = "".join(f"<li>{esc(c)}</li>" for c in present.would_change(_rulebase(compiled), v)[:12])
         more = f"<li>……另有 {len(v['would_change']) - 12} 种单项变化</li>" if len(v["would_change"]) > 12 else ""
         out.append(f'<details class="rc-would"><summary>哪些单项事实改变会改变结论</summary><ul>{items}{more}</ul></details>')
     if full and card.get("by_jurisdiction") and len(card["by_jurisdiction"]) > 1:
@@ -824,6 +775,8 @@ def _as_of() -> str:
 def build_all(docs_dir: Path, compiled: dict, as_of: str | None = None) -> dict[str, Any]:
     """Cards with verdicts, the national items, coverage and problems (used by the hook and tests)."""
     as_of = as_of or _as_of()
+    DECISION_LABEL.update(compiled["texts"]["decisions"])
+    RELIABILITY.update(compiled["texts"]["reliability"])
     cards, problems = read_cards(docs_dir)
     problems += evaluate_cards(cards, compiled, as_of)
     cards = [c for c in cards if c.get("verdict")]

@@ -17,7 +17,7 @@ What is written (decision record: docs/decisions/0002-selfcheck-in-the-browser.m
   not the UMD pyodide.js, the source maps, the consoles or the type definitions. Files are
   chosen by listing the package, so Pyodide 314.x (pyodide.asm.mjs) works unchanged.
 - rongcuo_selfcheck-<version>-py3-none-any.whl: the stdlib-only checker modules (model, facts,
-  engine, explain, errors): what the worker imports. Deterministic (fixed timestamps, sorted).
+  engine, explain, present, errors): what the worker imports. Deterministic (fixed timestamps, sorted).
 - rules-<rules_version>.json: selfcheck.load.compile_rules(rules/) as JSON; the worker builds
   RuleBase.from_compiled() from it, so rules_version is the CLI's (checked here).
 - python_stdlib-<hash>.zip: a trimmed copy of Pyodide's python_stdlib.zip holding only the modules
@@ -56,7 +56,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
-RUNTIME_MODULES = ("__init__.py", "errors.py", "model.py", "facts.py", "engine.py", "explain.py")
+RUNTIME_MODULES = ("__init__.py", "errors.py", "model.py", "facts.py", "engine.py", "explain.py", "present.py")
 DIST = "rongcuo_selfcheck"
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 STDLIB_LIST = ROOT / "scripts" / "selfcheck_stdlib.txt"

@@ -7,7 +7,8 @@
 // standard library holds every one of them). It starts Pyodide the way content/assets/selfcheck/worker.mjs
 // does (same loadPyodide options, unpackArchive of the wheel, the rules JSON, and the worker's own
 // Python source, read from worker.mjs), then runs a workload through the worker's _call():
-// evaluate for every item of a batch, compare, the batch command and the error paths.
+// evaluate for every item of a batch, compare, the batch command, the page's wording (present) and the
+// error paths.
 // CONFIG: {pyodide: dir of the npm package, stdlib: zip path or null (the package's own zip),
 //          worker: worker.mjs path, wheel: .whl path, rules: rules JSON path,
 //          items: [[facts, jurisdiction, as_of], ...], compare: [[facts, as_of], ...],
@@ -59,6 +60,9 @@ const batch = cfg.items.map(([f, j, d]) => call("evaluate", J(f), j, d || "", "[
 const compare = cfg.compare.map(([f, d]) => call("compare", J(f), "national", d || "", "[]"));
 const errors = [
   call("batch", "{}", "national", "", J(cfg.items.slice(0, 20))),
+  // the page's wording (selfcheck.present) for a few verdicts, and its batch form
+  ...cfg.items.slice(0, 12).map(([f, j, d]) => call("present", J(f), j, d || "", "[]").slice(0, 1)),
+  call("present_batch", "{}", "national", "", J(cfg.items.slice(0, 20))).slice(0, 1),
   call("evaluate", J({ intent: "no such value" }), "national", "", "[]"),
   call("evaluate", "{}", "no-such-place", "", "[]"),
   call("evaluate", "{}", "national", "not a date", "[]"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from .errors import FactsError
-from .explain import evaluate, to_text
+from .explain import evaluate
 from .model import UNKNOWN, RuleBase
+from .present import verdict_text
 
 
 def _read(stdin: TextIO, out: TextIO, prompt: str) -> str | None:
@@ -59,5 +60,5 @@ def ask(rb: RuleBase, jurisdiction: str, as_of: str | None, stdin: TextIO, out: 
     except FactsError as exc:
         out.write(f"{exc}\n")
         return 1
-    out.write(to_text(verdict) + "\n")
+    out.write(verdict_text(rb, verdict) + "\n")
     return 0

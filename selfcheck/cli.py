@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .errors import FactsError, InputError, Problem
-from .explain import compare, dumps_parts, evaluate, to_text, today
+from .explain import compare, dumps_parts, evaluate, today
 from .model import RuleBase
+from .present import verdict_text
 
 DEFAULT_RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -43,7 +44,7 @@ def cmd_evaluate(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     facts = _facts(args, rb, stdin)
     verdict = evaluate(rb, facts, args.jurisdiction, args.as_of, normalized=True)
     if args.format == "text":
-        out.write(to_text(verdict) + "\n")
+        out.write(verdict_text(rb, verdict) + "\n")
     else:
         _dump(verdict, out)
     return 0

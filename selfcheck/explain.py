@@ -1,7 +1,8 @@
-"""Verdicts: the JSON-able result of one self-check, and its plain-Chinese text. Standard library only.
+"""Verdicts: the JSON-able result of one self-check. Standard library only.
 
 All user-facing words come from the rule files (rules/outcomes.yaml, facts.yaml, the rule sets and
-procedure.yaml); this module only arranges them.
+procedure.yaml); this module only arranges them. How a verdict is worded for a reader (text, Markdown,
+HTML) is selfcheck/present.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .engine import AGGRAVATED, EXEMPT, GAP, MITIGATED, REDUCED, evaluator, valu
 from .errors import FactsError, Problem
 from .facts import READ_AS, derived_loss_levels, normalize_facts
 from .model import KINDS, OUTCOMES, QUANTITIES, UNKNOWN, Item, RuleBase, RuleSet
+from .present import cn_date, fill, titled
 
 SCHEMA = 1
 _HIT = {True: "hit", False: "not_hit", None: "unknown"}
@@ -43,25 +45,11 @@ def pick_ruleset(rb: RuleBase, jurisdiction: str, as_of: str) -> tuple[RuleSet, 
     texts = rb.texts["fallback"]
     if base is not None:
         first = min(r.effective for r in own)
-        note = _fill(texts["note"], short=own[0].short, date=cn_date(as_of), first=cn_date(first), base=base.short)
+        note = fill(texts["note"], short=own[0].short, date=cn_date(as_of), first=cn_date(first), base=base.short)
         return base, {"jurisdiction": jurisdiction, "short": own[0].short, "note": note}
     earliest = min(r.effective for r in rb.rulesets)
-    raise FactsError([Problem(f"日期 {as_of}", _fill(texts["none"], date=cn_date(as_of), first=cn_date(earliest)),
+    raise FactsError([Problem(f"日期 {as_of}", fill(texts["none"], date=cn_date(as_of), first=cn_date(earliest)),
                               "", f"换一个不早于{cn_date(earliest)}（{earliest}）的日期")])  # the same words on the web page
-
-
-def cn_date(iso: str) -> str:
-    """2024-01-01 -> 2024年1月1日."""
-    y, m, d = iso.split("-")
-    return f"{int(y)}年{int(m)}月{int(d)}日"
-
-
-def _fill(template: str, **values: str) -> str:
-    """Put values into a wording template from the rule files ({name} placeholders)."""
-    out = template
-    for key, value in values.items():
-        out = out.replace("{" + key + "}", value)
-    return out
 
 
 def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of: str | None = None,
@@ -276,6 +264,7 @@ def _reason(rb: RuleBase, ev: Any, it: Item, status: str, unknown: tuple[str, ..
             "origin": it.origin, "origin_short": _short(rb, it.origin),
             "facts": [ev.fact_ids[f] for f in ev.sorted_facts[it.id]],
             "status": status, "status_label": texts["statuses"][status], "unknown_facts": list(unknown),
+            "unknown_questions": [rb.fact(f).question for f in unknown],
         }
         if len(_REASONS) > 20_000:
             _REASONS.clear()
@@ -352,16 +341,16 @@ def _meaning(rb: RuleBase, rs: RuleSet, ev: Any, an: Any, coverage: dict[str, An
     words = rb.texts["meanings"]
     outcome = an.outcome
     if coverage["gap"] == "yes" and outcome in ("not_eligible", "mitigable"):
-        text = _fill(words["gap"], short=rs.short, note=coverage["note"])
+        text = fill(words["gap"], short=rs.short, note=coverage["note"])
         if outcome == "mitigable":
             text += words["gap_mitigable"]
         return text
     if outcome != "mitigable":
         return str(rb.texts["outcomes"][outcome]["meaning"])
     if an.tracks[REDUCED] is True:
-        return _fill(words["reduced"], titles=_titles(_with_status(ev, an, "reductions", True), "、"))
+        return fill(words["reduced"], titles=_titles(_with_status(ev, an, "reductions", True), "、"))
     met = _with_status(ev, an, "mitigations", True)
-    return _fill(words["general"], titles=_titles(met, "、"), documents=_documents(met))
+    return fill(words["general"], titles=_titles(met, "、"), documents=_documents(met))
 
 
 def _why(rb: RuleBase, ev: Any, an: Any, reasons: list[dict[str, Any]]) -> list[str]:
@@ -371,7 +360,7 @@ def _why(rb: RuleBase, ev: Any, an: Any, reasons: list[dict[str, Any]]) -> list[
 
     def add(key: str, items: list[Item]) -> None:
         if items:
-            out.append(_fill(words[key], titles=_titles(items)))
+            out.append(fill(words[key], titles=_titles(items)))
 
     add("exclusions", _with_status(ev, an, "exclusions", True))
     add("aggravations", _with_status(ev, an, "aggravations", True))
@@ -387,7 +376,7 @@ def _why(rb: RuleBase, ev: Any, an: Any, reasons: list[dict[str, Any]]) -> list[
         deciding = sorted({i for i, _, _ in an.changes if an.state[i] not in ev.class_set[i]})
         names = [rb.facts[i].question.rstrip("？?") for i in deciding]
         if names:
-            out.append(_fill(words["unknown"], titles="；".join(names[:4]) + ("等" if len(names) > 4 else "")))
+            out.append(fill(words["unknown"], titles="；".join(names[:4]) + ("等" if len(names) > 4 else "")))
     return out
 
 
@@ -529,99 +518,3 @@ def compare(rb: RuleBase, raw_facts: Any, as_of: str | None = None) -> dict[str,
     if not verdicts and refused is not None:
         raise refused
     return {"schema": SCHEMA, "as_of": as_of, "rules_version": rb.version, "verdicts": verdicts}
-
-
-# -- text ---------------------------------------------------------------------------------------------------
-
-MARK = {"hit": "✗", "not_hit": "✓", "met": "✓", "unmet": "✗", "unknown": "？"}
-
-
-def titled(document: str) -> str:
-    """A document's name in title marks, once: a name that already holds 《…》 (中共中央办公厅《关于…》,
-    陈朋《…》) is kept as it is. The browser's cite() and the rule pages follow the same rule."""
-    if "《" in document or document.startswith("陈朋"):
-        return document
-    return f"《{document}》"
-
-
-def cite_text(cite: dict[str, Any] | None) -> str:
-    if not cite:
-        return ""
-    out = f"{titled(cite['document'])}{cite['article']}"
-    src = cite.get("source") or {}
-    if cite.get("reliability") != "official":
-        out += "（据" + ("陈朋(2022)引述" if cite.get("reliability") == "paper" else "公开转载或转述") + "）"
-    if src.get("url"):
-        out += f" 见 {src['url']}"
-    return out
-
-
-def to_text(v: dict[str, Any]) -> str:
-    """A verdict as plain Chinese text for the terminal."""
-    lines = [f"【自查结果】{v['headline']}（{v['jurisdiction_title']}，按 {v['as_of']} 施行的规定）",
-             v["meaning"]]
-    if v.get("fallback"):
-        lines.append(f"※ {v['fallback']['note']}")
-    for sentence in v.get("why", []):
-        lines.append(f"· {sentence}")
-    if v["outcome"] == "undetermined":
-        lines.append("可能的结果：" + "、".join(o["label"] for o in v["possible_outcomes"]))
-    tracks = v["tracks"]
-    lines.append(f"容错：{tracks['tolerance']['label']}；问责、处分的一般规定：{tracks['general']['mitigating_label']}，"
-                 f"{tracks['general']['aggravating_label']}")
-    if v.get("read_as"):
-        lines.append("")
-        lines.append("■ 旧写法的事实是这样读取的")
-        for r in v["read_as"]:
-            new = "，".join(f"{k}={val}" for k, val in r["read_as"].items()) or "不再使用"
-            lines.append(f"  {r['fact']}={r['value']} → {new}（{r['note']}）")
-    for kind in KINDS:
-        rs = [r for r in v["reasons"] if r["kind"] == kind]
-        if not rs:
-            continue
-        lines.append("")
-        lines.append(f"■ {rs[0]['kind_label']}")
-        for r in rs:
-            origin = f"，{r['origin_short']}" if r["origin"] != v["ruleset"] else ""
-            lines.append(f"  {MARK[r['status']]} [{r['status_label']}] {r['title']}（{r['id']}{origin}）")
-            quote = f"“{r['text']}”" if r["verbatim"] else f"（大意）{r['text']}"
-            lines.append(f"      {quote}")
-            lines.append(f"      出处：{cite_text(r['cite'])}")
-            if r["status"] == "unknown":
-                questions = {m["id"]: m["question"] for m in v["missing_facts"]}
-                lines.append(f"      尚不清楚：{'；'.join(questions.get(f, f) for f in r['unknown_facts'])}")
-    if v["three_distinctions"]:
-        lines.append("")
-        lines.append("■ 三个区分开来")
-        for d in v["three_distinctions"]:
-            lines.append(f"  {d['title']}：{d['status_label']}（{d['tolerable_side']} / {d['other_side']}）")
-    if v["coverage"]["note"] and not v["coverage"]["complete"]:
-        lines.append("")
-        lines.append("■ 收录范围")
-        lines.append(f"  {v['coverage']['note']}")
-    if v["missing_facts"]:
-        lines.append("")
-        lines.append("■ 还需要查清的事实")
-        for m in v["missing_facts"]:
-            lines.append(f"  - {m['question']}（{m['id']}）")
-    if v["would_change"]:
-        lines.append("")
-        lines.append("■ 哪些单项变化会改变结果")
-        for c in v["would_change"]:
-            lines.append(f"  - 若“{c['question']}”为“{c['to_label']}”（现为“{c['from_label']}”）：{c['outcome_label']}")
-    ns = v["next_steps"]
-    lines.append("")
-    lines.append("■ 下一步")
-    if ns["advice"]:
-        lines.append(f"  {ns['advice']}")
-    for st in ns["steps"]:
-        lines.append(f"  {st['stage']} · {st['name']}（{st['actor']}）：{st['action']}")
-    for st in ns["appeal"]:
-        lines.append(f"  申诉复核 · {st['name']}（{st['actor']}）：{st['action']}")
-    if v.get("scope"):
-        lines.append("")
-        lines.append(f"适用范围：{v['scope']}")
-    lines.append("")
-    lines.append(f"规则版本 {v['rules_version']}")
-    lines.append(f"※ {v['disclaimer']}")
-    return "\n".join(lines)

@@ -35,6 +35,11 @@ class Fact:
     dimension: str
     ordered: bool
     values: tuple[Value, ...]
+    topic: str = ""  # a short name for sentences ("造成的损失"); the question without its mark if none
+
+    @property
+    def name(self) -> str:
+        return self.topic or self.question.rstrip("？?")
 
     @cached_property
     def value_ids(self) -> tuple[str, ...]:
@@ -131,7 +136,7 @@ class RuleBase:
     def from_compiled(cls, data: dict[str, Any]) -> RuleBase:
         facts = tuple(
             Fact(f["id"], f["question"], f["help"], f["dimension"], f["ordered"],
-                 tuple(Value(v["id"], v["label"], v.get("help", "")) for v in f["values"]))
+                 tuple(Value(v["id"], v["label"], v.get("help", "")) for v in f["values"]), f.get("topic", ""))
             for f in data["facts"]
         )
         quantities = tuple(Quantity(q["id"], q["question"], q["help"], q["unit"]) for q in data["quantities"])

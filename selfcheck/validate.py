@@ -141,7 +141,7 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
     seen: dict[str, str] = {}
     for i, fact in enumerate(c.items(data, (), "facts")):
         p = ("facts", i)
-        if not c.mapping(fact, p, ("id", "question", "help", "dimension", "values"), ("ordered",)):
+        if not c.mapping(fact, p, ("id", "question", "help", "dimension", "values"), ("ordered", "topic")):
             continue
         fid = c.ident(fact, p, seen)
         if fact.get("dimension") not in DIMENSIONS:
@@ -167,6 +167,8 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
         if fid:
             out["facts"].append({
                 "id": fid, "question": c.text(fact, p, "question"), "help": c.text(fact, p, "help"),
+                # a short name of the fact for sentences ("造成的损失"), where the question would not fit
+                "topic": c.text(fact, p, "topic") if fact.get("topic") is not None else "",
                 "dimension": fact.get("dimension"), "ordered": c.boolean(fact, p, "ordered", False),
                 "values": values,
             })
@@ -440,6 +442,12 @@ TEXT_BLOCKS: dict[str, Any] = {
     "why": ("exclusions", "aggravations", "conditions", "situations", "no_situation", "reductions", "mitigations",
             "unknown"),
     "fallback": ("note", "none"),
+    "reliability": ("official", "secondary", "paper"),
+    "decisions": ("exempted", "reduced", "refused"),
+    "source_reliability": ("official", "secondary", "weak"),
+    # selfcheck/present.py: the words around a verdict, and the application draft
+    "presenter": ("title", "print_title", "printed_on", "applied", "version", "next", "receiver", "unclear", "unclear_none", "settles", "settles_none", "settle_item", "fill_in", "basis", "meaning", "tolerance", "general", "coverage", "possible", "reasons", "quote", "gist", "source", "read_from", "note", "no_cite", "origin", "unknown_facts", "distinctions", "tolerable_side", "other_side", "would_change", "would_change_item", "would_change_none", "procedure", "appeal", "read_as", "compare", "compare_region", "compare_outcome", "compare_show", "answers", "jurisdiction", "as_of", "scope", "print", "edit", "restart", "draft"),
+    "application": ("title_eligible", "title_mitigable", "intro", "to", "opening_eligible", "opening_mitigable", "what", "what_blank", "facts", "basis", "remedy", "remedy_blank", "materials", "materials_list", "materials_note", "sign", "receiver", "print", "back"),
 }
 
 

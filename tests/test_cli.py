@@ -255,7 +255,7 @@ def test_ask_rejects_bad_answer_then_continues(rb):
 
 def test_citations_wrap_a_document_name_in_title_marks_once(rb):
     """《…》 around a plain name; a name that already holds 《…》 (中共中央办公厅《关于…》) is kept."""
-    from selfcheck.explain import cite_text, titled
+    from selfcheck.present import cite, titled
 
     assert titled("中国共产党问责条例") == "《中国共产党问责条例》"
     assert titled("中共中央办公厅《关于进一步激励广大干部新时代新担当新作为的意见》") == \
@@ -263,7 +263,7 @@ def test_citations_wrap_a_document_name_in_title_marks_once(rb):
     seen = 0
     for rs in rb.rulesets:
         for it in rs.all_items():
-            text = cite_text(it.cite)
+            text = cite(rb.texts, it.cite)
             doc = it.cite["document"]
             name = doc if "《" in doc or doc.startswith("陈朋") else f"《{doc}》"
             assert text.startswith(name + it.cite["article"]), text

@@ -103,7 +103,7 @@ def test_decide_then_reveal(pg, rb):
     assert card.get_attribute("data-result") == "wrong"
     assert pg.locator(".rc-decide input[type=radio]").first.is_disabled()
     # the reasons list shows the checker's status of the chosen item
-    assert pg.text_content('.rc-reveal li[data-item="nat-ex-prohibited"] .rc-st-label') == "触及"
+    assert pg.text_content('.rc-reveal li[data-id="nat-ex-prohibited"] .rc-sc-status') == "触及"
     # again, with the right answer
     pg.click(".rc-reset-btn")
     assert not reveal.is_visible()

@@ -67,7 +67,7 @@ def test_every_revealed_verdict_is_the_checkers(built_site, cards, rb, build_dat
         m = re.search(r"检查器的结论：([^<]+)</p>", reveal)
         assert m and html.unescape(m.group(1)) == v["label"], c["id"]
         shown = {m.group(2): (m.group(1), html.unescape(m.group(3))) for m in re.finditer(
-            r'<li class="rc-st rc-st--(\w+)" data-item="([^"]+)"><span class="rc-st-label">([^<]+)</span>', reveal)}
+            r'<li class="rc-sc-r rc-sc-r--(\w+)" data-id="([^"]+)" data-status="\1"><p><span class="rc-sc-status">([^<]+)</span>', reveal)}
         assert shown == {r["id"]: (r["status"], r["status_label"]) for r in v["reasons"]}, c["id"]
         if v["outcome"] == "undetermined":
             for o in v["possible_outcomes"]:

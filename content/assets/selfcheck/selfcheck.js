@@ -5,8 +5,9 @@
 // document$ so it also starts after instant navigation. One Pyodide worker per tab is
 // started the first time the form is seen and kept across navigations. Nothing is stored anywhere:
 // answers live in the form only; no cookie, no Web Storage, no IndexedDB, no request except this
-// origin's runtime files. All wording about facts and outcomes comes from the verdict JSON (the rule
-// files); the strings below are UI chrome only.
+// origin's runtime files. The verdict and the application draft arrive worded, as HTML made by the one
+// presenter (selfcheck/present.py, in the worker); this script only inserts it and wires its buttons
+// (data-rc-action, data-rc-goto, data-rc-jurisdiction). The strings below are form chrome only.
 
 const WORKER_URL = new URL("./worker.mjs", import.meta.url);
 const LOAD_WARN_MS = 45000;
@@ -26,39 +27,9 @@ const T = {
   jurisdiction: "适用的规定",
   asOf: "按哪一天施行的规定",
   today: "今天",
-  verdictTitle: "自查结果",
-  appliedRules: (title, asOf, v) => `依据：${title}（按 ${asOf} 施行的规定；规则版本 ${v}）`,
-  possible: "可能的结果：",
-  reasons: "逐项对照",
-  tolerance: "能否容错：",
-  general: "问责、处分的一般规定：",
-  coverage: "收录情况：",
-  scope: "适用范围：",
-  quote: "原文",
-  gist: "大意",
-  source: "出处",
-  reliability: { official: "正式文本", secondary: "据公开转载或转述", paper: "据陈朋（2022）论文引述" },
-  unknownFacts: "尚不清楚：",
-  openAnswers: (n) => `有 ${n} 个问题的回答是“不清楚”（下面以灰色显示）。结果会把它们当作尚待查清的事实来推演；如果其实知道答案，请点“修改”补上。`,
-  distinctions: "三个区分开来",
-  tolerableSide: "可容的一侧：",
-  otherSide: "另一侧：",
-  missing: "还需要查清的事实",
-  missingNone: "没有影响结果的未知事实。",
-  wouldChange: "哪些单项变化会改变结果",
-  wouldChangeNone: "没有哪一项回答单独改变会改变结果。",
-  wouldChangeItem: (c) => `若“${c.question}”的回答是“${c.to_label}”（现在是“${c.from_label}”）：${c.outcome_label}`,
-  nextSteps: "下一步",
-  appeal: "申诉与复核",
-  compare: "各地规定下的结果对照",
-  compareCols: ["地区", "规定", "结果"],
-  showThis: "查看此地区的详细结果",
-  print: "打印结果",
   edit: "修改回答",
-  restart: "重新开始",
   restartConfirm: "清空全部回答，重新开始？",
   errorTitle: "无法得出结果",
-  factsLabel: "您的回答",
   noAnswer: "（未填）",
 };
 
@@ -304,12 +275,11 @@ function init(root) {
     if (W.state === "failed") { showStatus(); return; }
     if (W.state !== "ready") submitNote.textContent = T.waiting;
     try {
-      const [one, all] = await Promise.all([call("evaluate", a), call("compare", a)]);
+      const r = await call("present", a);
       submitNote.textContent = "";
-      const verdict = JSON.parse(one.json);
-      const comparison = JSON.parse(all.json);
-      window.rongcuoSelfcheck.last = { request: a, json: one.json, compare: all.json, ms: one.ms };
-      renderVerdict(verdict, comparison, a);
+      const out = JSON.parse(r.json);
+      window.rongcuoSelfcheck.last = { request: a, json: out.json, compare: out.compare, ms: r.ms };
+      showVerdict(out.html, out.draft);
     } catch (err) {
       renderError(String(err && err.message || err));
     }
@@ -332,104 +302,50 @@ function init(root) {
     showVerdictBox();
   }
 
-  function cite(c) {
-    if (!c) return null;
-    // a name that already holds 《…》 is kept as it is (the rule of titled() in selfcheck/explain.py)
-    const doc = c.document.includes("《") || c.document.startsWith("陈朋") ? c.document : `《${c.document}》`;
-    const src = c.source || {};
-    const p = el("p", { class: "rc-sc-cite" }, `${T.source}：${doc}${c.article}`,
-      c.reliability ? `（${T.reliability[c.reliability] || c.reliability}）` : "");
-    if (src.title) {
-      p.append("；", src.url ? el("a", { href: src.url, rel: "noopener noreferrer", text: src.title }) : src.title);
-    }
-    if (c.note) p.append(el("span", { class: "rc-sc-note", text: " " + c.note }));
-    return p;
+  // the application draft lives beside the verdict, made with it, shown on demand
+  let draftBox = root.querySelector("#rc-sc-draft");
+  if (!draftBox) {
+    draftBox = el("div", { id: "rc-sc-draft", class: "rc-sc-draft", tabindex: "-1", hidden: true });
+    verdictBox.after(draftBox);
   }
 
-  function renderVerdict(v, cmp, a) {
-    const kids = [];
-    kids.push(el("h2", { id: "rc-v-title", text: T.verdictTitle }));
-    kids.push(el("p", { class: `rc-sc-outcome rc-sc-outcome--${v.outcome}`, "data-outcome": v.outcome, text: v.headline }));
-    kids.push(el("p", { class: "rc-sc-meaning", text: v.meaning }));
-    if (v.why.length) kids.push(el("ul", { class: "rc-sc-why" }, v.why.map((w) => el("li", { text: w }))));
-    kids.push(el("p", { class: "rc-sc-tracks" },
-      el("strong", { text: T.tolerance }), v.tracks.tolerance.label, "；",
-      el("strong", { text: T.general }), `${v.tracks.general.mitigating_label}，${v.tracks.general.aggravating_label}`));
-    if (v.coverage && !v.coverage.complete && v.coverage.note) kids.push(el("p", { class: "rc-sc-coverage", text: T.coverage + v.coverage.note }));
-    if (v.possible_outcomes.length > 1) {
-      kids.push(el("p", {}, T.possible + v.possible_outcomes.map((o) => o.label).join("、")));
-    }
-    kids.push(el("p", { class: "rc-sc-applied", text: T.appliedRules(v.jurisdiction_title, v.as_of, v.rules_version) }));
-    kids.push(el("p", { class: "rc-sc-actions" },
-      el("button", { type: "button", class: "md-button md-button--primary", onclick: () => window.print() }, T.print), " ",
-      el("button", { type: "button", class: "md-button", onclick: () => show(total - 1) }, T.edit), " ",
-      el("button", { type: "button", class: "md-button", onclick: restart }, T.restart)));
-    kids.push(el("div", { class: "rc-sc-disclaimer", role: "note" }, el("strong", { text: "※ " }), v.disclaimer));
-
-    // reasons by kind
-    kids.push(el("h3", { text: T.reasons }));
-    const kinds = [];
-    for (const r of v.reasons) if (!kinds.includes(r.kind)) kinds.push(r.kind);
-    for (const kind of kinds) {
-      const rs = v.reasons.filter((r) => r.kind === kind);
-      kids.push(el("h4", { text: rs[0].kind_label }));
-      kids.push(el("ul", { class: "rc-sc-reasons" }, rs.map((r) => el("li", { class: `rc-sc-r rc-sc-r--${r.status}`, "data-id": r.id, "data-status": r.status },
-        el("p", {}, el("span", { class: "rc-sc-status", text: `［${r.status_label}］` }), " ", el("strong", { text: r.title }),
-          r.origin !== v.ruleset ? el("span", { class: "rc-sc-origin", text: `（${r.origin_short}性规定）` }) : null),
-        el("blockquote", {}, r.verbatim ? `${T.quote}：“${r.text}”` : `${T.gist}：${r.text}`),
-        r.unknown_facts.length ? el("p", { class: "rc-sc-unknownfacts" }, T.unknownFacts +
-          r.unknown_facts.map((f) => { const q = root.querySelector(`#rc-q-${f} legend`); return q ? q.textContent : f; }).join("；")) : null,
-        cite(r.cite)))));
-    }
-    // three distinctions
-    if (v.three_distinctions.length) {
-      kids.push(el("h3", { text: T.distinctions }));
-      kids.push(el("ul", { class: "rc-sc-distinctions" }, v.three_distinctions.map((d) => el("li", { "data-id": d.id, "data-status": d.status },
-        el("p", {}, el("strong", { text: d.title }), "：", el("span", { class: "rc-sc-status", text: d.status_label })),
-        el("p", { class: "rc-sc-sides" }, T.tolerableSide + d.tolerable_side, el("br"), T.otherSide + d.other_side),
-        cite(d.cite)))));
-    }
-    // missing facts
-    kids.push(el("h3", { text: T.missing }));
-    kids.push(v.missing_facts.length ? el("ul", { class: "rc-sc-missing" }, v.missing_facts.map((m) => el("li", {}, m.question, " ",
-      el("button", { type: "button", class: "rc-sc-link", "aria-label": `${T.change}：${m.question}`,
-        onclick: () => goTo(stepOf(m.id), `rc-q-${m.id}`) }, T.change)))) : el("p", { text: T.missingNone }));
-    // would change
-    kids.push(el("h3", { text: T.wouldChange }));
-    kids.push(v.would_change.length ? el("ul", { class: "rc-sc-changes" }, v.would_change.map((c) => el("li", { "data-fact": c.fact, "data-to": c.to }, T.wouldChangeItem(c))))
-      : el("p", { text: T.wouldChangeNone }));
-    // next steps
-    const ns = v.next_steps;
-    kids.push(el("h3", { text: ns.procedure ? `${T.nextSteps}：${ns.procedure}` : T.nextSteps }));
-    if (ns.advice) kids.push(el("p", { class: "rc-sc-advice", text: ns.advice }));
-    if (ns.steps.length) kids.push(el("ol", { class: "rc-sc-steps" }, ns.steps.map((s) => el("li", {}, el("strong", { text: `${s.stage} · ${s.name}` }), `（${s.actor}）：${s.action}`))));
-    if (ns.appeal.length) {
-      kids.push(el("h4", { text: T.appeal }));
-      kids.push(el("ol", { class: "rc-sc-steps" }, ns.appeal.map((s) => el("li", {}, el("strong", { text: s.name }), `（${s.actor}）：${s.action}`))));
-    }
-    if (ns.cite) kids.push(cite(ns.cite));
-    // side by side
-    kids.push(el("h3", { text: T.compare }));
-    const table = el("table", { class: "rc-sc-compare" },
-      el("thead", {}, el("tr", {}, T.compareCols.map((c) => el("th", { scope: "col", text: c })))),
-      el("tbody", {}, cmp.verdicts.map((x) => el("tr", { "data-jurisdiction": x.jurisdiction, "data-outcome": x.outcome },
-        el("th", { scope: "row", text: x.jurisdiction_short }),
-        el("td", { text: x.jurisdiction_title }),
-        el("td", {}, x.jurisdiction === v.jurisdiction ? el("strong", { text: x.headline })
-          : el("button", { type: "button", class: "rc-sc-link", "aria-label": `${x.headline}（${T.showThis}：${x.jurisdiction_short}）`,
-            onclick: () => { const r = form.querySelector(`#rc-j-${x.jurisdiction}`); if (r) { r.checked = true; form.requestSubmit(); } } }, x.headline))))));
-    kids.push(el("div", { class: "rc-sc-table" }, table));
-    // the answers, for the printout
-    const dl = el("dl", { class: "rc-sc-answers" });
-    for (const fs of form.querySelectorAll("fieldset[data-fact]")) {
-      dl.append(el("dt", { text: fs.querySelector("legend").textContent }), el("dd", { text: labelOf(fs.querySelector("input:checked")) }));
-    }
-    kids.push(el("details", { class: "rc-sc-answers-box" }, el("summary", { text: T.factsLabel }), dl));
-    if (v.scope) kids.push(el("p", { class: "rc-sc-scope", text: T.scope + v.scope }));
-    kids.push(el("div", { class: "rc-sc-disclaimer", role: "note" }, el("strong", { text: "※ " }), v.disclaimer));
-    verdictBox.replaceChildren(...kids);
+  function showVerdict(html, draft) {
+    verdictBox.innerHTML = html;
+    draftBox.innerHTML = draft || "";
+    draftBox.hidden = true;
     showVerdictBox();
   }
+
+  function clearVerdict() {
+    verdictBox.replaceChildren();
+    draftBox.replaceChildren();
+    draftBox.hidden = true;
+  }
+
+  function showDraft(on) {
+    verdictBox.hidden = on;
+    draftBox.hidden = !on;
+    const target = on ? draftBox.querySelector("h2") : verdictBox;
+    if (target) { target.focus(); target.scrollIntoView({ block: "start" }); }
+  }
+
+  function onVerdictClick(ev) {
+    const b = ev.target.closest("button");
+    if (!b) return;
+    const action = b.dataset.rcAction;
+    if (action === "print") window.print();
+    else if (action === "edit") show(total - 1);
+    else if (action === "restart") restart();
+    else if (action === "draft") showDraft(true);
+    else if (action === "back") showDraft(false);
+    else if (b.dataset.rcGoto) goTo(stepOf(b.dataset.rcGoto), `rc-q-${b.dataset.rcGoto}`);
+    else if (b.dataset.rcJurisdiction) {
+      const r = form.querySelector(`#rc-j-${b.dataset.rcJurisdiction}`);
+      if (r) { r.checked = true; form.requestSubmit(); }
+    }
+  }
+  verdictBox.addEventListener("click", onVerdictClick);
+  draftBox.addEventListener("click", onVerdictClick);
 
   function stepOf(factId) {
     const q = root.querySelector(`#rc-q-${factId}`);
@@ -441,7 +357,7 @@ function init(root) {
     if (!window.confirm(T.restartConfirm)) return;
     form.reset();
     window.rongcuoSelfcheck.last = null;
-    verdictBox.replaceChildren();
+    clearVerdict();
     show(0);
   }
 
@@ -451,7 +367,7 @@ function init(root) {
   W.forget = () => {
     form.reset();
     window.rongcuoSelfcheck.last = null;
-    verdictBox.replaceChildren();
+    clearVerdict();
     verdictBox.hidden = true;
     cameFromReview = false;
     show(0, false);

@@ -10,8 +10,11 @@
 //                   runtime's pyodide-lock.json; all written into the page by the build)
 //   worker -> page  {type: "progress", stage, loaded, total}  {type: "ready", rules_version, python}
 //                   {type: "failed", message}
-//   page -> worker  {type: "call", id, cmd: "evaluate"|"compare"|"batch", facts, jurisdiction, as_of, items}
+//   page -> worker  {type: "call", id, cmd: "evaluate"|"compare"|"batch"|"present"|"present_batch", facts,
+//                   jurisdiction, as_of, items}
 //   worker -> page  {type: "result", id, ok: true, json, ms} | {type: "result", id, ok: false, error}
+//   ("present" answers {json, compare, html, draft}: the verdict and comparison JSON and their wording by
+//   selfcheck.present, the one presenter; the page only inserts the HTML and wires its buttons)
 let py = null;
 let api = null;
 let sizes = {};
@@ -83,8 +86,9 @@ async function init(msg) {
   api = py.runPython(`
 import json
 from selfcheck.model import RuleBase
-from selfcheck.explain import evaluate, compare, dumps, dumps_compare
+from selfcheck.explain import evaluate, compare, dumps, dumps_compare, today
 from selfcheck.errors import InputError
+from selfcheck.present import application_html, verdict_html
 
 with open("/tmp/rules.json", encoding="utf-8") as fh:
     RB = RuleBase.from_compiled(json.load(fh))
@@ -95,6 +99,22 @@ def _call(cmd, facts_json, jurisdiction, as_of, items_json):
             return "1" + dumps(evaluate(RB, json.loads(facts_json), jurisdiction, as_of or None))
         if cmd == "compare":
             return "1" + dumps_compare(compare(RB, json.loads(facts_json), as_of or None))
+        if cmd == "present":  # the verdict, all jurisdictions, and their wording for the page
+            facts = json.loads(facts_json)
+            v = evaluate(RB, facts, jurisdiction, as_of or None)
+            c = compare(RB, facts, as_of or None)
+            return "1" + json.dumps({"json": dumps(v), "compare": dumps_compare(c),
+                                     "html": verdict_html(RB, v, c, today()),
+                                     "draft": application_html(RB, v)}, ensure_ascii=False)
+        if cmd == "present_batch":  # the page wording of many verdicts (the differential test)
+            out = []
+            for f, j, d in json.loads(items_json):
+                try:
+                    v = evaluate(RB, f, j, d or None)
+                    out.append(verdict_html(RB, v, compare(RB, f, d or None), "2026-01-01") + application_html(RB, v))
+                except InputError as exc:
+                    out.append("error: " + str(exc))
+            return "1" + json.dumps(out, ensure_ascii=False)
         if cmd == "batch":
             out = []
             for f, j, d in json.loads(items_json):

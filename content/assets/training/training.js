@@ -35,7 +35,7 @@
 
     function labelOfInput(input) { return text(input.parentNode); }
     function itemLabel(id) {
-      var li = one('.rc-st[data-item="' + id + '"] .rc-st-label', reveal);
+      var li = one('.rc-sc-r[data-id="' + id + '"] .rc-sc-status', reveal);
       return text(li);
     }
     function itemTitle(id) {

@@ -45,11 +45,19 @@ def test_end_to_end_verdict_equals_cli(context, base_url, rb, jurisdiction):
     expected = cli("evaluate", "--jurisdiction", jurisdiction, "--as-of", as_of, facts=facts)
     shown = json.loads(last["json"])
     assert shown == expected
+    # the page shows the presenter's HTML for that verdict (CPython's, byte for byte)
+    from selfcheck.present import application_html, verdict_html
+    comp_v = cli("compare", "--as-of", as_of, facts=facts)
+    normal = "h => { const t = document.createElement('template'); t.innerHTML = h; return t.innerHTML; }"
+    def strip(s):
+        return s[s.index("</p>", s.index("rc-v-printhead")):]  # the print date is the browser's today
+    assert strip(page.inner_html("#rc-sc-verdict")) == strip(page.evaluate(normal, verdict_html(rb, expected, comp_v, "")))
+    assert page.inner_html("#rc-sc-draft") == page.evaluate(normal, application_html(rb, expected))
     # what the page shows is that verdict
     assert page.inner_text(".rc-sc-outcome") == expected["label"]
     statuses = page.eval_on_selector_all(".rc-sc-r", "els => els.map(e => [e.dataset.id, e.dataset.status])")
     assert statuses == [[r["id"], r["status"]] for r in expected["reasons"]]
-    text = page.inner_text("#rc-sc-verdict")
+    text = page.text_content("#rc-sc-verdict")  # also what sits in the closed 详细依据 box
     for r in expected["reasons"]:
         assert r["title"] in text and r["cite"]["article"] in text
     assert "《中共中央办公厅《" not in text and "《陈朋《" not in text  # a titled name is not wrapped again
@@ -71,7 +79,7 @@ def test_end_to_end_verdict_equals_cli(context, base_url, rb, jurisdiction):
     assert not page.is_visible(".md-header") and not page.is_visible(".rc-sc-actions")
     page.emulate_media(media="screen")
     # back to the review keeps every answer
-    page.click(".rc-sc-actions button:nth-of-type(2)")
+    page.click(".rc-sc-actions [data-rc-action=edit]")
     assert page.inner_text("#rc-sc-review") == review
 
 
@@ -117,6 +125,23 @@ def test_differential_pyodide_equals_cpython(context, base_url, rb):
             mismatches.append((facts, j, d))
     assert not mismatches, f"{len(mismatches)} of {len(items)} differ, e.g. {mismatches[:2]}"
     print(f"differential: {len(items)} fact sets byte-identical; Pyodide batch {browser_s:.2f} s")
+    # the page wording too: the presenter's HTML (result page + application draft), byte for byte
+    from selfcheck.explain import compare
+    from selfcheck.present import application_html, verdict_html
+
+    some = items[::4]
+    out = page.evaluate("items => window.rongcuoSelfcheck.call('present_batch', {items})", [list(i) for i in some])
+    got_html = json.loads(out["json"])
+    differ = []
+    for (facts, j, d), g in zip(some, got_html, strict=True):
+        try:
+            v = evaluate(rb, facts, j, d)
+            want = verdict_html(rb, v, compare(rb, facts, d), "2026-01-01") + application_html(rb, v)
+        except InputError as exc:
+            want = "error: " + str(exc)
+        if g != want:
+            differ.append((facts, j, d))
+    assert not differ, f"{len(differ)} of {len(some)} page wordings differ, e.g. {differ[:2]}"
 
 
 # -- privacy ----------------------------------------------------------------------------------------------

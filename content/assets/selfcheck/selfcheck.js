@@ -27,6 +27,7 @@ const T = {
   jurisdiction: "适用的规定",
   asOf: "按哪一天施行的规定",
   today: "今天",
+  openAnswers: (n) => `有 ${n} 个问题的回答是“不清楚”（下面以灰色显示）。结果会把它们当作尚待查清的事实来推演；如果其实知道答案，请点“修改”补上。`,
   edit: "修改回答",
   restartConfirm: "清空全部回答，重新开始？",
   errorTitle: "无法得出结果",

@@ -229,6 +229,24 @@ def _ruleset(rb, rs_id: str):
     return None
 
 
+_CN_NUMBER = "零一二三四五六七八九十"
+
+
+def _shorts(rb) -> list[str]:
+    """The collected rule sets by their short names (全国, 江苏, …), one per jurisdiction, in order."""
+    return [rb.latest(j).short for j in rb.jurisdictions()]
+
+
+def _count(rb) -> str:
+    n = len(_shorts(rb))
+    return _CN_NUMBER[n] if n <= 10 else str(n)
+
+
+def _sets_in_words(rb) -> str:
+    """全国、江苏、陕西三套规则 — counted from the rule data, never written by hand."""
+    return f"{'、'.join(_shorts(rb))}{_count(rb)}套规则"
+
+
 def _province_order(p: str) -> tuple:
     return (0 if p == "全国" else 1, p)
 
@@ -267,7 +285,7 @@ def index_page(rb, cases: list[dict], url_of, discipline: list[dict] | None = No
             "",
         ]
     lines += [
-        "每个案例页面都把同样的事实交给本站的自查工具，按全国、江苏、陕西三套规则各推演一次，"
+        f"每个案例页面都把同样的事实交给本站的自查工具，按{_sets_in_words(rb)}各推演一次，"
         "并与实际决定对照。汇总见[自查工具与实际决定的对照](agreement.md)。",
         "",
         "<form class=\"rc-case-filter\" id=\"rc-case-filter\" hidden>",
@@ -464,15 +482,15 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
         "",
         "# 自查工具与实际决定的对照",
         "",
-        "本页在每次构建网站时自动生成：把案例库中每个案例公开的事实交给自查工具，分别按本站收录的三套规则推演，"
+        f"本页在每次构建网站时自动生成：把案例库中每个案例公开的事实交给自查工具，分别按本站收录的{_sets_in_words(rb)}推演，"
         "再与实际作出的决定比较（免责对应“符合容错情形”，减责对应“可依规从轻或减轻”，不予容错对应“不符合容错情形”）。",
         "",
         "- **一致**：自查工具的结论就是实际决定；",
         "- **事实不足**：来源公开的事实不够，自查工具只能给出“需进一步核查”，而实际决定是其中一种可能；",
         "- **不一致**：自查工具给出了别的结论，或者无论补上哪些事实都得不出实际决定。每一处不一致都写明了原因。",
         "",
-        "案例多由湖北、四川等地的机关依当地规定处理，而本站只收录了全国、江苏、陕西的规则，"
-        "所以这里比较的是“同样的事实放在这三套规则下会怎样”，不是评判原决定对错。",
+        "案例多由湖北、四川等地的机关依当地规定处理，而本站只收录了" + "、".join(_shorts(rb)) + "的规则，"
+        f"所以这里比较的是“同样的事实放在这{_count(rb)}套规则下会怎样”，不是评判原决定对错。",
         "",
         "## 汇总",
         "",
@@ -545,7 +563,7 @@ def case_block(rb, c: dict) -> str:
         "",
         "## 实际决定与自查工具的推演",
         "",
-        "下表把来源公开的事实（没写的记为“不清楚”）交给本站的自查工具，按三套规则各推演一次。"
+        f"下表把来源公开的事实（没写的记为“不清楚”）交给本站的自查工具，按{_count(rb)}套规则各推演一次。"
         "这是对照学习，不是对原决定的评判；原决定由当地机关依当地规定作出。",
         "",
     ]

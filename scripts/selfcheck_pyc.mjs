@@ -8,6 +8,8 @@
 // by the runtime's interpreter itself (Pyodide 0.29.5: Python 3.13.2), so the magic number and the
 // bytecode are the ones the browser runs; the project's venv may be any Python >= 3.11.
 // co_filename is /lib/pythonXY.zip/<entry>, where Pyodide puts the zip, as when compiled at import.
+// optimize=2 (what `python -OO` does: no docstrings, no asserts): 727 kB brotli instead of 861 kB;
+// tests/selfcheck/test_stdlib.py runs the checker's workload and imports every listed module with it.
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -33,7 +35,7 @@ with zipfile.ZipFile("/tmp/in.zip") as src, zipfile.ZipFile("/tmp/out.zip", "w",
         data = src.read(info)
         name = info.filename
         if name.endswith(".py"):
-            code = compile(data, prefix + name, "exec", dont_inherit=True, optimize=0)
+            code = compile(data, prefix + name, "exec", dont_inherit=True, optimize=2)
             data = (importlib.util.MAGIC_NUMBER + (0b01).to_bytes(4, "little")
                     + importlib.util.source_hash(data) + marshal.dumps(code))
             name += "c"

@@ -199,7 +199,7 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
 
 def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> list[tuple[str, str, str]]:
     """Attach to each card its verdict (and the outcome in every jurisdiction) from the checker."""
-    from selfcheck.errors import InputError
+    from selfcheck.errors import InputError, Problem
     from selfcheck.explain import evaluate
     from selfcheck.model import RuleBase
 
@@ -218,12 +218,12 @@ def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> lis
             c["by_jurisdiction"] = others
         except InputError as exc:
             src = f"content/cases/{c['case']}" if c.get("case") else c["where"]
-            for e in exc.problems or [exc]:  # one line per problem, in the checker's words
-                what = getattr(e, "what", str(e)).rstrip("。")
-                allowed = getattr(e, "allowed", "")
+            # one line per problem, in the checker's words (an error without problems still gets a line)
+            for e in exc.problems or [Problem(src, f"{type(exc).__name__}，没有列出具体问题")]:
+                what = e.what.rstrip("。")
                 problems.append((src, f"卡片 {c['id']}：自查工具不接受它的事实（{what}"
-                                 + (f"；允许的取值：{allowed}" if allowed else "") + "）",
-                                 getattr(e, "fix", "") or "使用 rules/facts.yaml 中的事实 id 和取值"))
+                                 + (f"；允许的取值：{e.allowed}" if e.allowed else "") + "）",
+                                 e.fix or "使用 rules/facts.yaml 中的事实 id 和取值"))
     return problems
 
 

@@ -4,6 +4,7 @@ their facts from the case library."""
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import json
 import math
@@ -144,6 +145,40 @@ def test_the_hook_rejects_bad_cards(tmp_path, rb, build_date):
     assert "重复" in msgs
     assert "x3：真实案例卡片的标题、案情和事实都取自案例文件" in msgs
     assert "cards.yaml:" in msgs  # problems name the line of the card
+
+
+def test_the_hook_names_every_fact_problem_of_a_card(rb):
+    """One line per problem the checker found, with the allowed values and the checker's fix; an
+    InputError that lists no problem (was passed on as if it were a Problem: an empty "（）") still
+    gives a line that says what happened."""
+    import training
+
+    from selfcheck.errors import FactsError
+
+    today = _dt.date.today().isoformat()
+    card = {"id": "x9", "facts": {"intent": "bogus", "loss_level": "huge"}, "jurisdiction": "national",
+            "as_of": None, "where": "content/training/cards.yaml:3", "case": None}
+    problems = training.evaluate_cards([dict(card)], rb.compiled, today)
+    assert len(problems) == 2, problems
+    for where, msg, fix in problems:
+        assert where == "content/training/cards.yaml:3"
+        assert msg.startswith("卡片 x9：自查工具不接受它的事实（") and msg.endswith("）") and "允许的取值：" in msg
+        assert fix
+    assert "intent" in problems[0][1] + problems[1][1] and "loss_level" in problems[0][1] + problems[1][1]
+
+    def no_problems(*args, **kwargs):
+        raise FactsError([])
+
+    import selfcheck.explain
+
+    orig = selfcheck.explain.evaluate
+    selfcheck.explain.evaluate = no_problems
+    try:
+        problems = training.evaluate_cards([dict(card)], rb.compiled, today)
+    finally:
+        selfcheck.explain.evaluate = orig
+    assert problems == [("content/training/cards.yaml:3", "卡片 x9：自查工具不接受它的事实（FactsError，没有列出具体问题）",
+                         "使用 rules/facts.yaml 中的事实 id 和取值")]
 
 
 # ------------------------------------------------------------------------------- labels and sources

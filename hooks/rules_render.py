@@ -30,7 +30,8 @@ KIND_HELP = {
     "reductions": "不能容错免责、但没有触及负面清单时，符合这些情形的可以容错减责（从轻、减轻处理）。",
     "mitigations": "问责、处分的一般规定：不论能否容错，具备这些情节的都可以依规从轻或减轻处理。这不是容错。",
 }
-RELIABILITY = {"official": "官方文本", "secondary": "公开转载或二手来源", "paper": "仅见于陈朋（2022）论文的引述"}
+RELIABILITY: dict[str | None, str] = {"official": "官方文本", "secondary": "公开转载或二手来源",
+                                      "paper": "仅见于陈朋（2022）论文的引述"}
 
 
 def esc(text: Any) -> str:

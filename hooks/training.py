@@ -58,9 +58,10 @@ JS = "assets/training/training.js"
 MARKER = re.compile(r"^[ \t]*<!--\s*rongcuo:cards\s+([^>]*?)\s*-->[ \t]*$", re.M)
 KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 OUTCOME_ORDER = ("eligible", "mitigable", "not_eligible", "undetermined")
-DECISION_LABEL = {"exempted": "免责（容错免责、免予问责等）", "reduced": "减责（从轻、减轻处理）",
-                  "refused": "不予容错"}
-RELIABILITY = {"official": "官方文本", "secondary": "公开转载或二手来源", "paper": "仅见于陈朋（2022）论文"}
+DECISION_LABEL: dict[str | None, str] = {"exempted": "免责（容错免责、免予问责等）", "reduced": "减责（从轻、减轻处理）",
+                                        "refused": "不予容错"}
+RELIABILITY: dict[str | None, str] = {"official": "官方文本", "secondary": "公开转载或二手来源",
+                                      "paper": "仅见于陈朋（2022）论文"}
 FICTION = "虚构"
 REAL = "真实案例"
 
@@ -594,7 +595,7 @@ def _quiz_real(card: dict, outcomes: dict) -> tuple[str, str]:
         return "", ""
     meta = card["case_meta"]
     decision = (meta.get("decision") or {}).get("outcome")
-    actual = EXPECTED.get(decision, "")
+    actual = EXPECTED.get(decision or "", "")
     if not actual:
         return "", ""
     v = card["verdict"]

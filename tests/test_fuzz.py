@@ -4,7 +4,7 @@ Every one must give exit 1 and a message on stderr, never a traceback, and write
 output, no file). 700 facts files + 400 rule-file mutations = 1,100 inputs, seeded (reproducible).
 
 The CLI runs in-process (selfcheck.cli.main with its own stdout, stdin and stderr), and the shipped
-rules/ are read once for the module instead of once per run (they do not change; a mutated copy
+rules/ are read once for the session instead of once per run (they do not change; a mutated copy
 given with --rules is read by the CLI as usual). test_in_process_runs_are_the_real_cli checks that a
 sample of these runs gives exactly the same exit code, stdout and stderr as `python -m selfcheck`.
 """
@@ -32,18 +32,7 @@ N_FACTS = 700
 N_RULES = 400
 
 RB = load_rulebase(RULES)
-_read_rules = cli._rules
-
-
-def _shipped_rules_once(args) -> Any:
-    if Path(args.rules).resolve() == RULES.resolve():
-        return RB
-    return _read_rules(args)
-
-
-@pytest.fixture(autouse=True)
-def _rules_read_once(monkeypatch):
-    monkeypatch.setattr(cli, "_rules", _shipped_rules_once)
+pytestmark = [pytest.mark.property, pytest.mark.usefixtures("shipped_rules_read_once")]
 
 
 def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
@@ -122,7 +111,7 @@ def assert_rejected(code: int, out: str, err: str, what: str) -> None:
     assert "Traceback" not in err, (what, err)
 
 
-def test_malformed_facts_files(tmp_path):
+def test_malformed_facts_files(tmp_path, rb):
     rng = random.Random(20261125)
     for n in range(N_FACTS):
         suffix, text = bad_facts_text(rng)
@@ -134,7 +123,7 @@ def test_malformed_facts_files(tmp_path):
         assert sorted(p.name for p in tmp_path.iterdir()) == [path.name], "nothing else may be written"
         path.unlink()
     # the rule base shared by these runs is what a fresh read of rules/ gives (no run changed it)
-    assert RB.compiled == load_rulebase(RULES).compiled
+    assert rb.compiled == load_rulebase(RULES).compiled
 
 
 def test_in_process_runs_are_the_real_cli(tmp_path):

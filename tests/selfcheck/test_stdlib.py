@@ -25,6 +25,8 @@ import build_selfcheck  # noqa: E402
 
 FIX = "python scripts/build_selfcheck.py record-stdlib --write"
 
+pytestmark = pytest.mark.build  # builds the trimmed zip and the wheel the site serves, runs them under Node + Pyodide
+
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):

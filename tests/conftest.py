@@ -7,6 +7,7 @@ pytest_collection_modifyitems below, from the fixtures it uses and the folder it
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -67,18 +68,46 @@ def _server(tmp_path_factory):
     httpd.server_close()
 
 
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+_BUILD_LOG = _Warnings()
+
+
 @pytest.fixture(scope="session")
 def built_site(_server) -> Path:
     """The real project built once (strict, atomic, precompressed) into a temporary folder.
-    site_url = the test server's address: the theme's instant navigation needs the exact origin."""
+    site_url = the test server's address: the theme's instant navigation needs the exact origin.
+    Its mkdocs warnings and errors are kept (site_build_warnings)."""
     build_site = scripts_module("build_site")
     site, url = _server
+    setup_logging = build_site.setup_logging
+
+    def logging_kept(quiet: bool) -> None:  # build_site sets up mkdocs' logging afresh: keep a copy too
+        setup_logging(quiet)
+        logging.getLogger("mkdocs").addHandler(_BUILD_LOG)
+
     os.environ["RONGCUO_SITE_URL"] = url
+    build_site.setup_logging = logging_kept
     try:
         build_site.build(ROOT / "mkdocs.yml", site, compress=True, quiet=True)
     finally:
+        build_site.setup_logging = setup_logging
+        logging.getLogger("mkdocs").removeHandler(_BUILD_LOG)
         os.environ.pop("RONGCUO_SITE_URL", None)
     return site
+
+
+@pytest.fixture(scope="session")
+def site_build_warnings(built_site) -> list[str]:
+    """The warning and error messages mkdocs logged while building built_site."""
+    return list(_BUILD_LOG.messages)
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,10 @@
 """Fixtures for the case-library tests.
 
-The site is built from a temporary copy of the project (so a test may change a case file without
-touching the real one), by mkdocs in a subprocess (so each build loads the hooks afresh). The build
-is not strict here: strict mode would also fail on problems of pages that are not part of the case
-library; the tests instead assert that the case hook reported nothing, and one test checks that a
-case problem does fail a strict build."""
+The unchanged library is read from the session's strict build of the real site (tests/conftest.py:
+built once per run; its mkdocs warnings are kept, and the tests assert that the case hook reported
+nothing). A test that changes a case file builds a temporary copy of the project instead, by mkdocs
+in a subprocess (so each build loads the hooks afresh), not strict unless the test is about strict
+mode (strict would also fail on problems of pages that are not part of the case library)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -100,24 +99,13 @@ def discipline_files() -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def library_build(tmp_path_factory) -> dict:
-    """The project built once from a copy: {project, site, warnings}."""
-    tmp = tmp_path_factory.mktemp("cases-build")
-    project = copy_project(tmp / "project")
-    site = tmp / "site"
-    code, warnings = build(project, site)
-    assert (site / "cases" / "index.html").exists(), f"build produced no case index (exit {code}): {warnings}"
-    return {"project": project, "site": site, "warnings": warnings}
+def library_build(built_site, site_build_warnings) -> dict:
+    """The case library of the real project as the session's site build made it (tests/conftest.py,
+    built once per run): {project, site, warnings}."""
+    assert (built_site / "cases" / "index.html").exists(), f"build produced no case index: {site_build_warnings}"
+    return {"project": ROOT, "site": built_site, "warnings": site_build_warnings}
 
 
 @pytest.fixture(scope="session")
-def library_url(library_build):
-    import serve
-
-    os.environ["RONGCUO_SERVE_QUIET"] = "1"
-    httpd = serve.make_server(library_build["site"], "127.0.0.1", 0)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+def library_url(library_build, base_url):
+    return base_url

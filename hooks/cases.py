@@ -50,8 +50,8 @@ from selfcheck import present  # noqa: E402
 
 EXPECTED = {"exempted": "eligible", "reduced": "mitigable", "refused": "not_eligible"}
 STATUS_LABEL = {"agree": "一致", "undetermined": "事实不足", "not_covered": "收录条文未涵盖", "disagree": "不一致"}
-KIND_LABEL = {"missing_rule": "规则缺失", "ambiguous_fact": "事实不明或有歧义",
-              "unexplained": "公开的规则解释不了这一决定"}
+KIND_LABEL: dict[str | None, str] = {"missing_rule": "规则缺失", "ambiguous_fact": "事实不明或有歧义",
+                                     "unexplained": "公开的规则解释不了这一决定"}
 DISTINCTION_UNKNOWN = {"none": "不涉及", "unknown": "来源未写明"}
 GENERATED = ("cases/index.md", "cases/agreement.md")
 SCRIPT = "assets/cases/filter.js"
@@ -519,7 +519,7 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
                 f"| [{_md(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
                 f"{present.decision(rb.texts, c['data']['decision']['outcome'])} | {_md(verdict)} | "
                 f"{KIND_LABEL.get(r.get('kind'), '')} | {_md(r.get('reason', ''))} |")
-        kinds = {}
+        kinds: dict[str | None, int] = {}
         for c, j in rows:
             k = (c["reasons"].get(j) or {}).get("kind")
             kinds[k] = kinds.get(k, 0) + 1

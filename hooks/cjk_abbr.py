@@ -38,7 +38,8 @@ class CjkAbbrTreeprocessor(AbbrTreeprocessor):
         (each carrying the text that follows it as its tail)."""
         if isinstance(text, AtomicString):
             return text, []
-        lead, out, pos = None, [], 0
+        lead, pos = None, 0
+        out: list[etree.Element] = []
         for m in self.RE.finditer(text):
             term = m.group(0)
             if term in self.seen or not self.abbrs.get(term):

@@ -122,20 +122,20 @@ def render(key: str, proc: dict) -> str:
         boxes += col_boxes
         bottom = max(bottom, y - GAP + STAGE_PAD)
         cols.append((x, col_w, 0, appeal))
-    for (x, w, _, appeal) in cols:
-        cls = "rc-proc-stage rc-proc-appeal" if appeal else "rc-proc-stage"
-        parts.insert(0, f'<rect class="{cls}" x="{x}" y="8" width="{w}" height="{bottom - 8}" rx="8" ry="8"/>')
-    for i, (a, b) in enumerate(zip(heads, heads[1:], strict=False)):
+    for (sx, sw, _, s_appeal) in cols:
+        cls = "rc-proc-stage rc-proc-appeal" if s_appeal else "rc-proc-stage"
+        parts.insert(0, f'<rect class="{cls}" x="{sx}" y="8" width="{sw}" height="{bottom - 8}" rx="8" ry="8"/>')
+    for i, (ha, hb) in enumerate(zip(heads, heads[1:], strict=False)):
         dashed = columns[i + 1][2]
-        arrows.append(f'<line class="rc-proc-arrow{" rc-proc-dashed" if dashed else ""}" x1="{a[0] + a[2]}" '
-                      f'y1="{a[1]}" x2="{b[0] - 3}" y2="{b[1]}"'
+        arrows.append(f'<line class="rc-proc-arrow{" rc-proc-dashed" if dashed else ""}" x1="{ha[0] + ha[2]}" '
+                      f'y1="{ha[1]}" x2="{hb[0] - 3}" y2="{hb[1]}"'
                       + (' stroke-dasharray="6 4"' if dashed else "") + f' marker-end="url(#{uid}-arrow)"/>')
     width = 8 + len(columns) * col_w + (len(columns) - 1) * COL_GAP + 8
     height = bottom + 8
     step_count = sum(len(s.get("steps", [])) for s in proc.get("stages", []))
-    appeal = proc.get("appeal") or []
+    appeal_steps = proc.get("appeal") or []
     desc = (f"{len(proc.get('stages', []))} 个阶段、{step_count} 个步骤"
-            + (f"，另有 {len(appeal)} 个申诉复核步骤" if appeal else "") + "，从左到右、自上而下依次进行。"
+            + (f"，另有 {len(appeal_steps)} 个申诉复核步骤" if appeal_steps else "") + "，从左到右、自上而下依次进行。"
             "各步骤的文字说明见图下方的列表。")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc" viewBox="0 0 {width:.0f} {height:.0f}" '

@@ -63,8 +63,8 @@ OUTCOME_ORDER = ("eligible", "mitigable", "not_eligible", "undetermined")
 # The words of a case's real decision and of a source's reliability: rules/outcomes.yaml, read once per
 # build (build_all) so that the cards, the quiz and the handouts say what the verdicts and the case
 # library say (selfcheck/present.py words them all).
-DECISION_LABEL: dict[str, str] = {}
-RELIABILITY: dict[str, str] = {}
+DECISION_LABEL: dict[str | None, str] = {}
+RELIABILITY: dict[str | None, str] = {}
 FICTION = "虚构"
 REAL = "真实案例"
 
@@ -203,7 +203,7 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
 
 def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> list[tuple[str, str, str]]:
     """Attach to each card its verdict (and the outcome in every jurisdiction) from the checker."""
-    from selfcheck.errors import InputError
+    from selfcheck.errors import InputError, Problem
     from selfcheck.explain import evaluate
     from selfcheck.model import RuleBase
 
@@ -222,12 +222,12 @@ def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> lis
             c["by_jurisdiction"] = others
         except InputError as exc:
             src = f"content/cases/{c['case']}" if c.get("case") else c["where"]
-            for e in exc.problems or [exc]:  # one line per problem, in the checker's words
-                what = getattr(e, "what", str(e)).rstrip("。")
-                allowed = getattr(e, "allowed", "")
+            # one line per problem, in the checker's words (an error without problems still gets a line)
+            for e in exc.problems or [Problem(src, f"{type(exc).__name__}，没有列出具体问题")]:
+                what = e.what.rstrip("。")
                 problems.append((src, f"卡片 {c['id']}：自查工具不接受它的事实（{what}"
-                                 + (f"；允许的取值：{allowed}" if allowed else "") + "）",
-                                 getattr(e, "fix", "") or "使用 rules/facts.yaml 中的事实 id 和取值"))
+                                 + (f"；允许的取值：{e.allowed}" if e.allowed else "") + "）",
+                                 e.fix or "使用 rules/facts.yaml 中的事实 id 和取值"))
     return problems
 
 
@@ -545,7 +545,7 @@ def _quiz_real(card: dict, outcomes: dict) -> tuple[str, str]:
         return "", ""
     meta = card["case_meta"]
     decision = (meta.get("decision") or {}).get("outcome")
-    actual = EXPECTED.get(decision, "")
+    actual = EXPECTED.get(decision or "", "")
     if not actual:
         return "", ""
     v = card["verdict"]

@@ -59,10 +59,11 @@ def add_cases(proj: Path, n: int) -> None:
     for i in range(n):
         src = real[i % len(real)]
         text = src.read_text(encoding="utf-8")
-        text = re.sub(r"^title: (.*)$",
-                      lambda m, i=i: "title: " + json.dumps(f"{yaml.safe_load(m.group(1))}（基准副本 {i}）",
-                                                       ensure_ascii=False),
-                      text, count=1, flags=re.M)
+
+        def copy_title(m: re.Match[str], i: int = i) -> str:
+            return "title: " + json.dumps(f"{yaml.safe_load(m.group(1))}（基准副本 {i}）", ensure_ascii=False)
+
+        text = re.sub(r"^title: (.*)$", copy_title, text, count=1, flags=re.M)
         (d / f"{src.stem[:4]}-bench-{i:05d}.md").write_text(text, encoding="utf-8")
 
 

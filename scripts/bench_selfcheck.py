@@ -54,7 +54,7 @@ CHROMIUM = os.environ.get("RONGCUO_CHROMIUM", "/usr/lib/chromium/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-PROFILES = {
+PROFILES: dict[str, dict] = {
     "desktop": {"net": None, "cpu": 1, "label": "desktop, no throttling"},
     "9mbps": {"net": (9e6, 1.5e6, 40), "cpu": 4, "label": "9 Mbps / 40 ms, CPU 4x (page)"},
     "1.6mbps": {"net": (1.6e6, 750e3, 150), "cpu": 4, "label": "1.6 Mbps / 150 ms, CPU 4x (page)"},

@@ -2,6 +2,11 @@
 
 Every one must give exit 1 and a message on stderr, never a traceback, and write nothing (no
 output, no file). 700 facts files + 400 rule-file mutations = 1,100 inputs, seeded (reproducible).
+
+The CLI runs in-process (selfcheck.cli.main with its own stdout, stdin and stderr), and the shipped
+rules/ are read once for the session instead of once per run (they do not change; a mutated copy
+given with --rules is read by the CLI as usual). test_in_process_runs_are_the_real_cli checks that a
+sample of these runs gives exactly the same exit code, stdout and stderr as `python -m selfcheck`.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import io
 import json
 import random
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,12 +23,16 @@ from typing import Any
 import pytest
 import yaml
 
-from selfcheck.cli import main
+from selfcheck import cli
+from selfcheck.load import load_rulebase
 
-from .conftest import RULES
+from .conftest import ROOT, RULES
 
 N_FACTS = 700
 N_RULES = 400
+
+RB = load_rulebase(RULES)
+pytestmark = [pytest.mark.property, pytest.mark.usefixtures("shipped_rules_read_once")]
 
 
 def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
@@ -30,19 +40,18 @@ def run(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
     old = sys.stderr
     sys.stderr = err
     try:
-        code = main(argv, out=out, stdin=io.StringIO(stdin))
+        code = cli.main(argv, out=out, stdin=io.StringIO(stdin))
     finally:
         sys.stderr = old
     return code, out.getvalue(), err.getvalue()
 
 
-def _rb():
-    from selfcheck.load import load_rulebase
+def run_process(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
+    """The same run as a real `python -m selfcheck` process (reads the shipped rules itself)."""
+    p = subprocess.run([sys.executable, "-m", "selfcheck", *argv], input=stdin, capture_output=True, text=True,
+                       encoding="utf-8", cwd=ROOT, timeout=60)
+    return p.returncode, p.stdout, p.stderr
 
-    return load_rulebase(RULES)
-
-
-RB = _rb()
 FACTS = {f.id: f.value_ids for f in RB.facts}
 QUANT = [q.id for q in RB.quantities]
 
@@ -102,7 +111,7 @@ def assert_rejected(code: int, out: str, err: str, what: str) -> None:
     assert "Traceback" not in err, (what, err)
 
 
-def test_malformed_facts_files(tmp_path):
+def test_malformed_facts_files(tmp_path, rb):
     rng = random.Random(20261125)
     for n in range(N_FACTS):
         suffix, text = bad_facts_text(rng)
@@ -113,6 +122,34 @@ def test_malformed_facts_files(tmp_path):
         assert_rejected(*run(argv), what=f"#{n} {text[:200]!r}")
         assert sorted(p.name for p in tmp_path.iterdir()) == [path.name], "nothing else may be written"
         path.unlink()
+    # the rule base shared by these runs is what a fresh read of rules/ gives (no run changed it)
+    assert rb.compiled == load_rulebase(RULES).compiled
+
+
+def test_in_process_runs_are_the_real_cli(tmp_path):
+    """End to end: a sample of the fuzz runs above (facts files, stdin, a mutated rule directory)
+    gives the same exit code, stdout and stderr in a real process as in-process."""
+    rng = random.Random(20261125)
+    runs: list[tuple[list[str], str]] = []
+    paths: list[Path] = []
+    for n in range(6):
+        suffix, text = bad_facts_text(rng)
+        path = tmp_path / f"facts{n}{suffix}"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+        runs.append(([["evaluate", "--facts", str(path)], ["compare", "--facts", str(path)],
+                      ["evaluate", "--facts", str(path), "--format", "text", "--jurisdiction", "jiangsu"]][n % 3], ""))
+    runs.append((["evaluate", "--facts", "-"], "intent: [unclosed\n"))
+    runs.append((["batch"], '{"intent": "inadvertent"}\n{"intent": 5}\n'))
+    d = tmp_path / "rules"
+    shutil.copytree(RULES, d)
+    mutate_rules(random.Random(1000), d)
+    runs.append((["lint", "--rules", str(d)], ""))
+    runs.append((["evaluate", "--facts", str(paths[0]), "--rules", str(d)], ""))
+    for argv, stdin in runs:
+        got = run(argv, stdin)
+        assert got[0] == 1 and "Traceback" not in got[1] + got[2], (argv, got)
+        assert run_process(argv, stdin) == got, argv
 
 
 def test_malformed_facts_through_stdin_and_batch():

@@ -119,6 +119,7 @@ def test_non_regular_facts_file(tmp_path, kind):
     assert_refused(code, out, err, "不是普通文件", str(path))
 
 
+@pytest.mark.property
 def test_fuzz_yaml_features(tmp_path):
     """Random mixtures of anchors, aliases, tags, merge keys, odd numbers and nesting: never a
     traceback, always within the limits, and either a verdict (0) or a file:line refusal (1)."""
@@ -255,6 +256,8 @@ def test_batch_overlong_line_is_refused_without_memory():
     assert rows[2]["outcome"]
 
 
+@pytest.mark.property
+@pytest.mark.usefixtures("shipped_rules_read_once")
 def test_batch_matches_evaluate_on_varied_json(tmp_path, rb):
     """The fast JSON reading of a line gives exactly what evaluate's reading gives."""
     rng = random.Random(1616)

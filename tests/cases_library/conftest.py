@@ -1,10 +1,10 @@
 """Fixtures for the case-library tests.
 
-The site is built from a temporary copy of the project (so a test may change a case file without
-touching the real one), by mkdocs in a subprocess (so each build loads the hooks afresh). The build
-is not strict here: strict mode would also fail on problems of pages that are not part of the case
-library; the tests instead assert that the case hook reported nothing, and one test checks that a
-case problem does fail a strict build."""
+The unchanged library is read from the session's strict build of the real site (tests/conftest.py:
+built once per run; its mkdocs warnings are kept, and the tests assert that the case hook reported
+nothing). A test that changes a case file builds a temporary copy of the project instead, by mkdocs
+in a subprocess (so each build loads the hooks afresh), not strict unless the test is about strict
+mode (strict would also fail on problems of pages that are not part of the case library)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,9 +22,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-CHROMIUM = os.environ.get("RONGCUO_CHROMIUM", "/usr/lib/chromium/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SKIP = {".git", ".venv", "node_modules", "site", ".cache", ".benchmarks", ".hypothesis", ".mypy_cache",
         ".pytest_cache", ".ruff_cache", "tests", "__pycache__"}
 WARNING = re.compile(r"^(WARNING|ERROR)\s+-\s+(.*)$", re.M)
@@ -103,36 +99,13 @@ def discipline_files() -> list[Path]:
 
 
 @pytest.fixture(scope="session")
-def library_build(tmp_path_factory) -> dict:
-    """The project built once from a copy: {project, site, warnings}."""
-    tmp = tmp_path_factory.mktemp("cases-build")
-    project = copy_project(tmp / "project")
-    site = tmp / "site"
-    code, warnings = build(project, site)
-    assert (site / "cases" / "index.html").exists(), f"build produced no case index (exit {code}): {warnings}"
-    return {"project": project, "site": site, "warnings": warnings}
+def library_build(built_site, site_build_warnings) -> dict:
+    """The case library of the real project as the session's site build made it (tests/conftest.py,
+    built once per run): {project, site, warnings}."""
+    assert (built_site / "cases" / "index.html").exists(), f"build produced no case index: {site_build_warnings}"
+    return {"project": ROOT, "site": built_site, "warnings": site_build_warnings}
 
 
 @pytest.fixture(scope="session")
-def library_url(library_build):
-    import serve
-
-    os.environ["RONGCUO_SERVE_QUIET"] = "1"
-    httpd = serve.make_server(library_build["site"], "127.0.0.1", 0)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}. Fix: run `make setup` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
+def library_url(library_build, base_url):
+    return base_url

@@ -182,6 +182,7 @@ def test_a_discipline_case_without_sanction_or_line_is_refused(rulebase, tmp_pat
     assert any('缺少 "sanction"' in p for p in problems) and any('缺少 "line"' in p for p in problems), problems
 
 
+@pytest.mark.build
 def test_a_malformed_discipline_case_fails_the_strict_build(tmp_path):
     project = copy_project(tmp_path / "project")
     case = next((project / "content" / "cases").glob("disc-*.md"))

@@ -19,8 +19,8 @@ FIELDS = {"outcome": lambda d: d["decision"]["outcome"], "province": lambda d: s
 
 
 @pytest.fixture(scope="module")
-def index_page(chromium, library_url):
-    ctx = chromium.new_context()
+def index_page(browser, library_url):
+    ctx = browser.new_context()
     ctx.add_init_script(CSP_PROBE)
     page = ctx.new_page()
     requests: list[str] = []
@@ -77,8 +77,8 @@ def test_no_csp_violation_and_no_request_elsewhere(index_page):
     assert [u for u in requests if not u.startswith(base)] == []
 
 
-def test_without_javascript_every_case_is_listed(chromium, library_url, case_files):
-    ctx = chromium.new_context(java_script_enabled=False)
+def test_without_javascript_every_case_is_listed(browser, library_url, case_files):
+    ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
     page.goto(library_url + "cases/", wait_until="load")
     assert page.eval_on_selector("#rc-case-filter", "f => f.hidden") is True
@@ -86,8 +86,8 @@ def test_without_javascript_every_case_is_listed(chromium, library_url, case_fil
     ctx.close()
 
 
-def test_filters_work_after_instant_navigation(chromium, library_url):
-    ctx = chromium.new_context()
+def test_filters_work_after_instant_navigation(browser, library_url):
+    ctx = browser.new_context()
     ctx.add_init_script(CSP_PROBE)
     page = ctx.new_page()
     errors: list[str] = []

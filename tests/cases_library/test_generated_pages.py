@@ -7,6 +7,8 @@ import html
 import re
 from pathlib import Path
 
+import pytest
+
 from selfcheck.load import load_rulebase
 
 from . import expected
@@ -14,6 +16,8 @@ from .conftest import ROOT, build, case_warnings, copy_project, text_of, verdict
 
 ROW = re.compile(r"<tr data-case=\"([^\"]+)\"([^>]*)>(.*?)</tr>", re.S)
 LABEL = {"agree": "一致", "undetermined": "事实不足", "not_covered": "收录条文未涵盖", "disagree": "不一致"}
+
+pytestmark = pytest.mark.build  # every test here builds the case library (a project copy)
 
 
 def agreement_rows(site: Path) -> dict[str, tuple[int, ...]]:

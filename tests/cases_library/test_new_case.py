@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import new_case
+import pytest
 
 from selfcheck.lint import lint_case
 
@@ -77,10 +78,12 @@ def _build_with_new_case(tmp_path, extra_facts: list[str]) -> list[str]:
     return case_warnings(warnings)
 
 
+@pytest.mark.build
 def test_new_case_builds_into_the_library(tmp_path):
     assert _build_with_new_case(tmp_path, ["work_context=development", "improper_benefit=none"]) == []
 
 
+@pytest.mark.build
 def test_new_case_with_a_quantity_builds_into_the_library(tmp_path):
     assert _build_with_new_case(tmp_path, ["work_context=development", "economic_loss_wan=12.5"]) == []
 

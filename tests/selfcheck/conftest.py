@@ -1,27 +1,24 @@
 """Fixtures for the in-browser self-check tests (real Debian chromium via Playwright).
 
-The local server, the site build and the browser are the site tests' fixtures (tests/site/conftest.py),
-imported here, so one pytest run builds the site once. RONGCUO_SELFCHECK_NONSTRICT=1 builds without
---strict instead (only to work on the self-check while another part of the site is unfinished).
+The local server, the site build and the browser are the session fixtures of tests/conftest.py, so
+one pytest run builds the site once. RONGCUO_SELFCHECK_NONSTRICT=1 builds without --strict instead
+(only to work on the self-check while another part of the site is unfinished).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 
 import pytest
 
-from tests.site.conftest import AXE, ROOT, _server, base_url, browser  # noqa: F401  (shared fixtures)
-from tests.site.conftest import built_site as _strict_built_site
+from tests.conftest import ROOT, scripts_module
 
 if os.environ.get("RONGCUO_SELFCHECK_NONSTRICT"):
     @pytest.fixture(scope="session")
-    def built_site(_server):  # noqa: F811
+    def built_site(_server):
         site, url = _server
-        sys.path.insert(0, str(ROOT / "scripts"))
-        import build_site
+        build_site = scripts_module("build_site")
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
@@ -38,12 +35,10 @@ if os.environ.get("RONGCUO_SELFCHECK_NONSTRICT"):
         finally:
             os.environ.pop("RONGCUO_SITE_URL", None)
         return site
-else:
-    built_site = _strict_built_site
 
 
 @pytest.fixture()
-def context(browser):  # noqa: F811 (the shared fixture, imported above)
+def context(browser):
     ctx = browser.new_context(viewport={"width": 1100, "height": 900})
     ctx.add_init_script("""
 window.__cspViolations = [];

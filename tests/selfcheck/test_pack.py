@@ -10,12 +10,15 @@ import urllib.request
 import zipfile
 from html import unescape
 
+import pytest
+
 from tests.site.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_selfcheck  # noqa: E402
 
 
+@pytest.mark.build  # builds the wheel the site serves, twice
 def test_wheel_is_deterministic_and_stdlib_only(tmp_path):
     a = build_selfcheck.build_wheel(tmp_path / "a")
     b = build_selfcheck.build_wheel(tmp_path / "b")

@@ -1,28 +1,17 @@
-"""Fixtures for the site tests: one strict build of the real site per session, one local server,
-one Chromium (Debian's, driven by Playwright; no browser download), one visit per page."""
+"""Fixtures for the site tests: one visit per page (page_reports). The strict build of the real site,
+the local server and the browser are the session fixtures of tests/conftest.py."""
 
 from __future__ import annotations
 
 import json
-import os
-import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from tests.conftest import AXE, CHROMIUM, CHROMIUM_FLAGS, ROOT, scripts_module  # noqa: F401  (tests import them from here)
 
-import build_site  # noqa: E402
-import serve  # noqa: E402
-
-CHROMIUM = os.environ.get("RONGCUO_CHROMIUM", "/usr/lib/chromium/chromium")
-# Flags for this machine's closed network (tech-notes): no background requests to Google hosts.
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+build_site = scripts_module("build_site")  # test_build.py imports it from here
 
 CSP_PROBE = """
 window.__cspViolations = [];
@@ -31,56 +20,11 @@ document.addEventListener('securitypolicyviolation', e => window.__cspViolations
 """
 
 
-# Other test folders import these fixtures (tests/selfcheck, tests/training): pytest then makes one
-# instance per importing conftest, so the server, the build and the browser are shared through this
-# module-level cache, and the site is built once per pytest run.
-_SHARED: dict = {}
-
-
-@pytest.fixture(scope="session")
-def _server(tmp_path_factory):
-    """A local server bound first (random port), so that the site can be built for its address."""
-    owner = "server" not in _SHARED
-    if owner:
-        os.environ["RONGCUO_SERVE_QUIET"] = "1"
-        site = tmp_path_factory.mktemp("built") / "site"
-        httpd = serve.make_server(site, "127.0.0.1", 0)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        _SHARED["server"] = (site, f"http://127.0.0.1:{httpd.server_address[1]}/", httpd)
-    site, url, httpd = _SHARED["server"]
-    yield site, url
-    if owner:
-        httpd.shutdown()
-        httpd.server_close()
-        _SHARED.pop("server", None)
-
-
-@pytest.fixture(scope="session")
-def built_site(_server) -> Path:
-    """The real project built once (strict, atomic, precompressed) into a temporary folder.
-    site_url = the test server's address: the theme's instant navigation needs the exact origin."""
-    site, url = _server
-    if _SHARED.get("built") != url:
-        os.environ["RONGCUO_SITE_URL"] = url
-        try:
-            build_site.build(ROOT / "mkdocs.yml", site, compress=True, quiet=True)
-        finally:
-            os.environ.pop("RONGCUO_SITE_URL", None)
-        _SHARED["built"] = url
-    return site
-
-
 @pytest.fixture(scope="session")
 def compiled_rules() -> dict:
-    sys.path.insert(0, str(ROOT))
     from selfcheck.load import compile_rules
 
     return compile_rules(ROOT / "rules")
-
-
-@pytest.fixture(scope="session")
-def base_url(_server, built_site) -> str:
-    return _server[1]
 
 
 def page_paths(site: Path) -> list[str]:
@@ -92,41 +36,6 @@ def page_paths(site: Path) -> list[str]:
     if (site / "404.html").exists():
         out.append("404.html")
     return out
-
-
-def _running_browser():
-    """A Playwright Browser already running in this process (ours, or one another test folder
-    started): Playwright's sync API allows one running instance per thread."""
-    b = _SHARED.get("browser")
-    if b is not None and b.is_connected():
-        return b
-    import gc
-
-    from playwright.sync_api import Browser
-
-    for obj in gc.get_objects():
-        if isinstance(obj, Browser) and obj.is_connected():
-            return obj
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser():
-    running = _running_browser()
-    if running is not None:
-        yield running
-        return
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}. Fix: run `make setup` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-    _SHARED["browser"] = b
-    yield b
-    _SHARED.pop("browser", None)
-    b.close()
-    pw.stop()
 
 
 @pytest.fixture(scope="session")

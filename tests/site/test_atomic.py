@@ -11,6 +11,8 @@ import pytest
 
 from .test_build import _copy_project
 
+pytestmark = pytest.mark.build  # every test here builds the site or a copy of it
+
 
 def snapshot(site: Path) -> dict[str, str]:
     return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

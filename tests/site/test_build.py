@@ -21,6 +21,8 @@ from selfcheck.model import KINDS
 
 from .conftest import ROOT, build_site
 
+pytestmark = pytest.mark.build  # every test here builds the site or a copy of it
+
 
 def test_strict_build_passes(built_site: Path):
     assert (built_site / "index.html").exists()

@@ -1,5 +1,5 @@
-"""Fixtures for the trainers' kit tests: the site fixtures of tests/site (one strict build, a local
-server, Debian's Chromium) plus the card sources read independently of hooks/training.py."""
+"""Fixtures for the trainers' kit tests: the card sources, read independently of hooks/training.py.
+The strict build, the local server and the browser are the session fixtures of tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -10,36 +10,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-import tests.site.conftest as _site
-
-# Re-export the fixtures of tests/site/conftest.py (built_site, base_url and whatever they depend
-# on), so these tests use the same strict build and server set-up. `browser` is defined below.
-globals().update({k: v for k, v in vars(_site).items() if k != "browser" and (
-    type(v).__name__ == "FixtureFunctionDefinition" or hasattr(v, "_pytestfixturefunction"))})
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium through Playwright, launched like tests/site does.
-
-    Playwright's sync API allows one running instance per thread. When tests/site has already
-    started its session-wide browser (same pytest run), that browser is reused; otherwise one is
-    launched for this module only and closed before any later module could start its own."""
-    import gc
-
-    from playwright.sync_api import Browser, sync_playwright
-
-    for obj in gc.get_objects():
-        if isinstance(obj, Browser) and obj.is_connected():
-            yield obj
-            return
-    if not Path(_site.CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {_site.CHROMIUM}. Fix: run `make setup` (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=_site.CHROMIUM, args=_site.CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -74,6 +44,13 @@ def cards() -> list[dict]:
 
 @pytest.fixture(scope="session")
 def build_date(built_site) -> str:
+    """The date the site was built on (the default as-of date of its cards)."""
+    return _dt.date.today().isoformat()
+
+
+@pytest.fixture()
+def today() -> str:
+    """The as-of date for tests that run the hook themselves (no site build needed)."""
     return _dt.date.today().isoformat()
 
 

@@ -88,17 +88,17 @@ def test_quiz_projector_and_deck_answers_are_the_checkers(built_site, cards, rb)
         assert got == expected
 
 
-def test_every_national_item_is_covered_by_some_card(cards, rb, build_date):
+def test_every_national_item_is_covered_by_some_card(cards, rb, today):
     """Fails when an exclusion, aggravation, condition, situation or mitigation of the national set is hit/met by
     no card, or when an outcome has no card."""
-    rs = rb.ruleset_for("national", build_date)
-    items = {it.id: it.kind for it in rs.all_items() if it.in_force(build_date)}
+    rs = rb.ruleset_for("national", today)
+    items = {it.id: it.kind for it in rs.all_items() if it.in_force(today)}
     covered: set[str] = set()
     outcomes: set[str] = set()
     for c in cards:
         if (c.get("jurisdiction") or "national") != "national":
             continue
-        v = evaluate(rb, c, build_date)
+        v = evaluate(rb, c, today)
         outcomes.add(v["outcome"])
         covered |= {r["id"] for r in v["reasons"] if r["status"] in ("hit", "met")}
     missing = sorted(set(items) - covered)
@@ -107,7 +107,7 @@ def test_every_national_item_is_covered_by_some_card(cards, rb, build_date):
     assert {k for k in items.values()} == {"exclusions", "aggravations", "conditions", "situations", "mitigations"}
 
 
-def test_the_hook_reports_an_uncovered_item(tmp_path, rb, build_date):
+def test_the_hook_reports_an_uncovered_item(tmp_path, rb, today):
     """The coverage computed by hooks/training.py (shown in the deck's coverage table and logged at
     build time) names the item that a deck without the only dissent card leaves uncovered."""
     import training
@@ -118,13 +118,13 @@ def test_the_hook_reports_an_uncovered_item(tmp_path, rb, build_date):
     data = yaml.safe_load((CONTENT / "training" / "cards.yaml").read_text(encoding="utf-8"))
     data["cards"] = [c for c in data["cards"] if c.get("facts", {}).get("dissent") != "objected_in_collective_decision"]
     (docs / "training" / "cards.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    out = training.build_all(docs, rb.compiled, build_date)
+    out = training.build_all(docs, rb.compiled, today)
     assert not out["problems"]
     uncovered = [it["id"] for it in out["items"] if it["id"] not in out["coverage"]]
     assert uncovered == ["nat-si-17-1-2-dissent"]
 
 
-def test_the_hook_rejects_bad_cards(tmp_path, rb, build_date):
+def test_the_hook_rejects_bad_cards(tmp_path, rb, today):
     import training
 
     docs = tmp_path / "content"
@@ -137,13 +137,46 @@ def test_the_hook_rejects_bad_cards(tmp_path, rb, build_date):
         {"id": "x3", "kind": "real", "case": "a.md", "facts": {"intent": "inadvertent"}},
     ]}, allow_unicode=True), encoding="utf-8")
     (docs / "cases" / "a.md").write_text("---\nkind: real\ntitle: A\nfacts: {}\n---\n## 主要事由\n\n事由。\n", encoding="utf-8")
-    out = training.build_all(docs, rb.compiled, build_date)
+    out = training.build_all(docs, rb.compiled, today)
     msgs = " | ".join(f"{w}: {m}" for w, m, _ in out["problems"])
     assert "x1：自查工具不接受它的事实" in msgs
     assert "content/cases/no-such-case.md 不存在" in msgs
     assert "重复" in msgs
     assert "x3：真实案例卡片的标题、案情和事实都取自案例文件" in msgs
     assert "cards.yaml:" in msgs  # problems name the line of the card
+
+
+def test_the_hook_names_every_fact_problem_of_a_card(rb, today):
+    """One line per problem the checker found, with the allowed values and the checker's fix; an
+    InputError that lists no problem (was passed on as if it were a Problem: an empty "（）") still
+    gives a line that says what happened."""
+    import training
+
+    from selfcheck.errors import FactsError
+
+    card = {"id": "x9", "facts": {"intent": "bogus", "loss_level": "huge"}, "jurisdiction": "national",
+            "as_of": None, "where": "content/training/cards.yaml:3", "case": None}
+    problems = training.evaluate_cards([dict(card)], rb.compiled, today)
+    assert len(problems) == 2, problems
+    for where, msg, fix in problems:
+        assert where == "content/training/cards.yaml:3"
+        assert msg.startswith("卡片 x9：自查工具不接受它的事实（") and msg.endswith("）") and "允许的取值：" in msg
+        assert fix
+    assert "intent" in problems[0][1] + problems[1][1] and "loss_level" in problems[0][1] + problems[1][1]
+
+    def no_problems(*args, **kwargs):
+        raise FactsError([])
+
+    import selfcheck.explain
+
+    orig = selfcheck.explain.evaluate
+    selfcheck.explain.evaluate = no_problems
+    try:
+        problems = training.evaluate_cards([dict(card)], rb.compiled, today)
+    finally:
+        selfcheck.explain.evaluate = orig
+    assert problems == [("content/training/cards.yaml:3", "卡片 x9：自查工具不接受它的事实（FactsError，没有列出具体问题）",
+                         "使用 rules/facts.yaml 中的事实 id 和取值")]
 
 
 # ------------------------------------------------------------------------------- labels and sources

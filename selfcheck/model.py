@@ -35,6 +35,12 @@ class Fact:
     dimension: str
     ordered: bool
     values: tuple[Value, ...]
+    # asked only when one of these earlier facts has one of these values (facts.yaml asked_when)
+    asked_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def is_asked(self, answers: dict[str, Any]) -> bool:
+        """Whether the question is put, given the answers so far (an unasked fact stays unknown)."""
+        return not self.asked_when or any(answers.get(f) in vals for f, vals in self.asked_when)
 
     @cached_property
     def value_ids(self) -> tuple[str, ...]:
@@ -131,7 +137,8 @@ class RuleBase:
     def from_compiled(cls, data: dict[str, Any]) -> RuleBase:
         facts = tuple(
             Fact(f["id"], f["question"], f["help"], f["dimension"], f["ordered"],
-                 tuple(Value(v["id"], v["label"], v.get("help", "")) for v in f["values"]))
+                 tuple(Value(v["id"], v["label"], v.get("help", "")) for v in f["values"]),
+                 tuple((k, tuple(vs)) for k, vs in f.get("asked_when", {}).items()))
             for f in data["facts"]
         )
         quantities = tuple(Quantity(q["id"], q["question"], q["help"], q["unit"]) for q in data["quantities"])

@@ -39,7 +39,10 @@ const T = {
   source: "出处",
   reliability: { official: "正式文本", secondary: "据公开转载或转述", paper: "据陈朋（2022）论文引述" },
   unknownFacts: "尚不清楚：",
-  openAnswers: (n) => `有 ${n} 个问题的回答是“不清楚”（下面以灰色显示）。结果会把它们当作尚待查清的事实来推演；如果其实知道答案，请点“修改”补上。`,
+  openAnswers: (n) => `有 ${n} 个问题的回答是“不清楚”（列在下面，核对表中以灰色显示）。结果会把它们当作尚待查清的事实来推演；如果其实知道答案，请点问题回到那一步补上。`,
+  openItem: (n) => `（第 ${n} 步）`,
+  begin: "开始自查",
+  next: "下一步",
   distinctions: "三个区分开来",
   tolerableSide: "可容的一侧：",
   otherSide: "另一侧：",
@@ -166,6 +169,8 @@ function init(root) {
   const form = root.querySelector("#rc-sc-form");
   const steps = [...form.querySelectorAll(".rc-sc-step")];
   const total = steps.length;
+  const start = root.querySelector("#rc-sc-start");
+  const progress = root.querySelector(".rc-sc-progress");
   const stepText = root.querySelector("#rc-sc-steptext");
   const stepBar = root.querySelector("#rc-sc-stepbar");
   const prev = root.querySelector("#rc-sc-prev");
@@ -177,8 +182,20 @@ function init(root) {
   const loadBar = root.querySelector("#rc-sc-load-bar");
   const submitNote = root.querySelector("#rc-sc-submit-note");
   const checklistHref = new URL("checklist/", location.href.split("#")[0]).href;
-  let current = 0;
+  let current = -1;  // -1: the start page, then the steps 0 … total-1
   let cameFromReview = false;
+  // Each step is a history entry of this page: the URL's hash holds the step number and nothing else
+  // (#step-3), the history state only {rcStep: index}; the start page has no hash. Material's instant
+  // navigation fetches a page only when the pathname changes, and overwrites the state with the scroll
+  // offset, so the step is read from the hash. A step URL loaded anew (reload, typed) starts empty.
+  const pagePath = location.pathname;
+  const baseUrl = location.pathname + location.search;
+  const STEP_RE = /^#step-(\d+)$/;
+  function stepUrl(n) { return n < 0 ? baseUrl : `${baseUrl}#step-${n + 1}`; }
+  function normalizeUrl() {
+    if (location.pathname === pagePath && STEP_RE.test(location.hash)) history.replaceState(history.state, "", baseUrl);
+  }
+  normalizeUrl();
 
   // loading status: honest bytes while downloading, then the start-up stage, then ready or failed
   let lastState = "";
@@ -212,23 +229,65 @@ function init(root) {
   startWorker(cfg);
   showStatus();
 
-  function show(n, focus = true) {
-    current = Math.max(0, Math.min(total - 1, n));
+  // push: a new history entry (a button); false when the browser moved (popstate) or on start
+  function show(n, focus = true, push = true) {
+    current = Math.max(-1, Math.min(total - 1, n));
+    applyConditions();
+    start.hidden = current !== -1;
+    progress.hidden = current === -1;
     steps.forEach((s, i) => { s.hidden = i !== current; });
     verdictBox.hidden = true;
     form.hidden = false;
-    const title = steps[current].dataset.title;
-    stepText.textContent = T.step(current + 1, total, title);
-    stepBar.value = current + 1;
-    prev.hidden = current === 0;
+    if (current >= 0) {
+      stepText.textContent = T.step(current + 1, total, steps[current].dataset.title);
+      stepBar.value = current + 1;
+    }
+    prev.hidden = current === -1;
     next.hidden = current === total - 1;
+    next.textContent = current === -1 ? T.begin : T.next;
     toReview.hidden = !cameFromReview || current === total - 1;
     if (current === total - 1) { renderReview(); cameFromReview = false; }
-    if (focus) steps[current].querySelector("h2").focus();
+    if (push && location.pathname === pagePath && location.hash !== (current < 0 ? "" : `#step-${current + 1}`)) {
+      history.pushState({ rcStep: current }, "", stepUrl(current));  // the step index only, never an answer
+    }
+    if (focus) (current === -1 ? start : steps[current]).querySelector("h2").focus();
   }
   prev.addEventListener("click", () => show(current - 1));
   next.addEventListener("click", () => show(current + 1));
   toReview.addEventListener("click", () => show(total - 1));
+
+  // The browser's Back / Forward between this page's own entries: true when handled here. Any other
+  // entry (another page, a heading's anchor) is left to the theme.
+  W.onPopState = () => {
+    if (!root.isConnected || location.pathname !== pagePath) return false;
+    const m = STEP_RE.exec(location.hash);
+    if (!m && location.hash !== "") return false;
+    show(m ? Math.min(Number(m[1]), total) - 1 : -1, true, false);
+    return true;
+  };
+
+  // A question asked only given an earlier answer (facts.yaml asked_when: {fact: [values]}) is hidden
+  // otherwise, and its answer goes back to 不清楚 when the earlier answer changes.
+  const conditional = [...form.querySelectorAll("fieldset[data-asked-when]")];
+  function valueOf(fid) {
+    const v = form.querySelector(`input[name="f-${fid}"]:checked`);
+    return v ? v.value : "unknown";
+  }
+  function isAsked(fs) {
+    const cond = JSON.parse(fs.dataset.askedWhen);
+    return Object.entries(cond).some(([fid, vals]) => vals.includes(valueOf(fid)));
+  }
+  function applyConditions() {
+    for (const fs of conditional) {
+      const asked = isAsked(fs);
+      fs.hidden = !asked;
+      if (!asked) {
+        const unknown = fs.querySelector('input[value="unknown"]');
+        if (unknown && !unknown.checked) unknown.checked = true;
+      }
+    }
+  }
+  form.addEventListener("change", applyConditions);
 
   function answers() {
     const facts = {};
@@ -254,6 +313,7 @@ function init(root) {
     cameFromReview = true;
     show(stepIndex, false);
     const target = root.querySelector("#" + targetId);
+    if (!target || target.hidden) { steps[current].querySelector("h2").focus(); return; }  // not asked now
     const focusable = target.querySelector("input:checked") || target.querySelector("input");
     target.scrollIntoView({ block: "center" });
     focusable.focus();
@@ -262,9 +322,18 @@ function init(root) {
   function renderReview() {
     const a = answers();
     const parts = [];
-    // every question starts at 不清楚: say how many are still there, so a skipped one is noticed
-    const open = Object.values(a.facts).filter((v) => v === "unknown").length;
-    if (open) parts.push(el("p", { class: "rc-sc-open", role: "note", text: T.openAnswers(open) }));
+    // every question starts at 不清楚: say how many are still there and list them with a way back, so a
+    // skipped one is noticed (a question not asked given the earlier answers is not counted)
+    const openQs = [...form.querySelectorAll("fieldset[data-fact]")].filter((fs) => !fs.hidden && a.facts[fs.dataset.fact] === "unknown");
+    if (openQs.length) {
+      parts.push(el("p", { class: "rc-sc-open", role: "note", text: T.openAnswers(openQs.length) }));
+      parts.push(el("ul", { class: "rc-sc-open-list" }, openQs.map((fs) => {
+        const n = Number(fs.closest(".rc-sc-step").dataset.step);
+        const question = fs.querySelector("legend").textContent;
+        return el("li", { "data-fact": fs.dataset.fact }, el("button", { type: "button", class: "rc-sc-link",
+          onclick: () => goTo(n, fs.id) }, question), T.openItem(n + 1));
+      })));
+    }
     const jInput = form.querySelector('input[name="jurisdiction"]:checked');
     const dl0 = el("dl", {},
       el("dt", { text: T.jurisdiction }), el("dd", {}, labelOf(jInput), " ",
@@ -278,6 +347,7 @@ function init(root) {
       const dl = el("dl");
       for (const q of s.querySelectorAll("fieldset[data-fact], [data-quantity]")) {
         let question, answer;
+        if (q.hidden) continue;  // not asked, given the earlier answers
         if (q.dataset.fact) {
           question = q.querySelector("legend").textContent;
           answer = labelOf(q.querySelector("input:checked"));
@@ -442,7 +512,7 @@ function init(root) {
     form.reset();
     window.rongcuoSelfcheck.last = null;
     verdictBox.replaceChildren();
-    show(0);
+    show(-1);
   }
 
   // Nothing the user entered outlives the visit: answers and the verdict are wiped when the page is
@@ -454,10 +524,11 @@ function init(root) {
     verdictBox.replaceChildren();
     verdictBox.hidden = true;
     cameFromReview = false;
-    show(0, false);
+    show(-1, false, false);
   };
+  W.normalizeUrl = normalizeUrl;
 
-  show(0, false);
+  show(-1, false, false);
   W.formReadyAt = performance.now();
 }
 
@@ -466,12 +537,24 @@ function forgetAnswers() {
   if (window.rongcuoSelfcheck) window.rongcuoSelfcheck.last = null;
 }
 window.addEventListener("pagehide", forgetAnswers);
-window.addEventListener("pageshow", (e) => { if (e.persisted) forgetAnswers(); });
+window.addEventListener("pageshow", (e) => {
+  if (e.persisted) { forgetAnswers(); if (W.normalizeUrl) W.normalizeUrl(); }
+});
+// A step entry is handled here and hidden from the theme, whose instant navigation would otherwise
+// fetch and re-inject this same page on the first popstate after a full load (its location stream has
+// no value yet, so the pathname looks new). The listener must come before the theme's: an inline
+// script in the form page's <head> adds it (hooks/selfcheck_page.py POP_GUARD); this is the fallback.
+// The handler holds no answers.
+window.__rcSelfcheckPopState = () => Boolean(W.onPopState && W.onPopState());
+if (!window.__rcSelfcheckPopGuard) {
+  window.__rcSelfcheckPopGuard = true;
+  window.addEventListener("popstate", (e) => { if (window.__rcSelfcheckPopState()) e.stopImmediatePropagation(); }, true);
+}
 
 function boot() {
   const root = document.getElementById("rc-selfcheck");
   if (root) init(root);
-  else { W.forget = null; forgetAnswers(); }  // instant navigation to another page: drop the last verdict
+  else { W.forget = null; W.onPopState = null; W.normalizeUrl = null; forgetAnswers(); }  // instant navigation to another page: drop the last verdict
 }
 
 function subscribe() {

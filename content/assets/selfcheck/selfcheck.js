@@ -184,16 +184,16 @@ function init(root) {
   const checklistHref = new URL("checklist/", location.href.split("#")[0]).href;
   let current = -1;  // -1: the start page, then the steps 0 … total-1
   let cameFromReview = false;
-  // Each step is a history entry of this page: the URL's hash holds the step number and nothing else
-  // (#step-3), the history state only {rcStep: index}; the start page has no hash. Material's instant
-  // navigation fetches a page only when the pathname changes, and overwrites the state with the scroll
-  // offset, so the step is read from the hash. A step URL loaded anew (reload, typed) starts empty.
+  // Each step is a history entry of this page with the same URL: its history state holds the step
+  // index (rcStep) and nothing else; the start page's entry has none. The URL does not change: a new
+  // URL, even a new hash, makes the browser ask the server for the favicon again (no-cache), which
+  // would tell the server when someone moves between steps. A reload starts empty at the start page.
   const pagePath = location.pathname;
-  const baseUrl = location.pathname + location.search;
-  const STEP_RE = /^#step-(\d+)$/;
-  function stepUrl(n) { return n < 0 ? baseUrl : `${baseUrl}#step-${n + 1}`; }
-  function normalizeUrl() {
-    if (location.pathname === pagePath && STEP_RE.test(location.hash)) history.replaceState(history.state, "", baseUrl);
+  function normalizeUrl() {  // the current entry becomes the start page's (reload, back/forward cache)
+    if (location.pathname === pagePath && stepOfState() !== null) {
+      const { rcStep, ...rest } = history.state;
+      replaceStateAsIs(Object.keys(rest).length ? rest : null, "");
+    }
   }
   normalizeUrl();
 
@@ -247,8 +247,9 @@ function init(root) {
     next.textContent = current === -1 ? T.begin : T.next;
     toReview.hidden = !cameFromReview || current === total - 1;
     if (current === total - 1) { renderReview(); cameFromReview = false; }
-    if (push && location.pathname === pagePath && location.hash !== (current < 0 ? "" : `#step-${current + 1}`)) {
-      history.pushState({ rcStep: current }, "", stepUrl(current));  // the step index only, never an answer
+    if (push && location.pathname === pagePath && (stepOfState() ?? -1) !== current) {
+      if (current === -1) history.pushState(null, "");  // the start page again: an entry without a step
+      else history.pushState({ rcStep: current }, "");  // the step index only, never an answer
     }
     if (focus) (current === -1 ? start : steps[current]).querySelector("h2").focus();
   }
@@ -260,9 +261,9 @@ function init(root) {
   // entry (another page, a heading's anchor) is left to the theme.
   W.onPopState = () => {
     if (!root.isConnected || location.pathname !== pagePath) return false;
-    const m = STEP_RE.exec(location.hash);
-    if (!m && location.hash !== "") return false;
-    show(m ? Math.min(Number(m[1]), total) - 1 : -1, true, false);
+    const n = stepOfState();
+    if (n === null && location.hash !== "") return false;
+    show(n === null ? -1 : Math.min(n, total - 1), true, false);
     return true;
   };
 
@@ -386,6 +387,16 @@ function init(root) {
   });
 
   root.querySelector("#rc-sc-print-answers").addEventListener("click", () => { renderReview(); window.print(); });
+
+  // A source link in the verdict opens in a new tab, so the answers on this page are not left (leaving
+  // would wipe them); set when followed, so it holds for whatever renders the verdict.
+  verdictBox.addEventListener("click", (ev) => {
+    const a = ev.target.closest && ev.target.closest("a[href]");
+    if (a && new URL(a.href, location.href).origin !== location.origin) {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+    }
+  }, true);
 
   function showVerdictBox() {
     form.hidden = true;
@@ -540,6 +551,25 @@ window.addEventListener("pagehide", forgetAnswers);
 window.addEventListener("pageshow", (e) => {
   if (e.persisted) { forgetAnswers(); if (W.normalizeUrl) W.normalizeUrl(); }
 });
+// ---- history entries of the steps (see init) ------------------------------------------------------------
+function stepOfState() {
+  const s = history.state;
+  return s && typeof s === "object" && Number.isInteger(s.rcStep) ? s.rcStep : null;
+}
+// The theme replaces the current entry's state with the scroll offset after each scroll (and before
+// it follows a link); that would drop the step index. A replacement of the state alone (same URL) of
+// an entry that holds a step keeps the step index; nothing else is changed. Installed once.
+const replaceStateAsIs = History.prototype.replaceState.bind(history);
+if (!window.__rcSelfcheckKeepStep) {
+  window.__rcSelfcheckKeepStep = true;
+  history.replaceState = function (state, title, url) {
+    const n = stepOfState();
+    if (n !== null && (url === undefined || url === null) && state && typeof state === "object" && !("rcStep" in state)) {
+      state = Object.assign({}, state, { rcStep: n });
+    }
+    return replaceStateAsIs(state, title, url);
+  };
+}
 // A step entry is handled here and hidden from the theme, whose instant navigation would otherwise
 // fetch and re-inject this same page on the first popstate after a full load (its location stream has
 // no value yet, so the pathname looks new). The listener must come before the theme's: an inline

@@ -268,6 +268,18 @@ def form_html(compiled: dict, client: dict, script_src: str = "") -> str:
     return "".join(h)
 
 
+def _asked_note(compiled: dict, fact: dict) -> str:
+    """For the printed checklist: when a conditional question (asked_when) is to be answered."""
+    cond = fact.get("asked_when") or {}
+    by_id = {f["id"]: f for f in compiled["facts"]}
+    parts = []
+    for fid, vals in cond.items():
+        other = by_id[fid]
+        labels = "”或“".join(v["label"] for v in other["values"] if v["id"] in vals)
+        parts.append(f"“{other['question']}”选了“{labels}”")
+    return f'<span class="rc-sc-help">（只在{escape("，或".join(parts))}时回答）</span>' if parts else ""
+
+
 def checklist_html(compiled: dict) -> str:
     h = ['<div class="rc-sc-checklist">']
     h.append('<h2>适用的规定</h2><ul class="rc-sc-boxes">')
@@ -277,7 +289,7 @@ def checklist_html(compiled: dict) -> str:
     for st in steps(compiled):
         h.append(f'<h2>{escape(st["title"])}</h2><p class="rc-sc-dimhelp">{escape(st["help"])}</p><ol>')
         for f in st["facts"]:
-            h.append(f'<li class="rc-sc-cl-q"><p><strong>{escape(f["question"])}</strong></p>'
+            h.append(f'<li class="rc-sc-cl-q"><p><strong>{escape(f["question"])}</strong>{_asked_note(compiled, f)}</p>'
                      f'<p class="rc-sc-help">{escape(f["help"])}</p><ul class="rc-sc-boxes">')
             for v in f["values"]:
                 hv = f'（{escape(v["help"])}）' if v.get("help") else ""

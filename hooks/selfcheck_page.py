@@ -118,7 +118,10 @@ def affects(compiled: dict, fact_id: str) -> str:
 
 def _question(fact: dict, unknown_label: str, uses: str = "") -> str:
     fid = fact["id"]
-    parts = [f'<fieldset class="rc-sc-q" id="rc-q-{fid}" data-fact="{fid}" aria-describedby="rc-h-{fid}">',
+    # asked only given an earlier answer (facts.yaml asked_when): the page script shows it then
+    cond = fact.get("asked_when")
+    when = f' data-asked-when="{_config_attr(cond)}"' if cond else ""
+    parts = [f'<fieldset class="rc-sc-q" id="rc-q-{fid}" data-fact="{fid}"{when} aria-describedby="rc-h-{fid}">',
              f'<legend>{escape(fact["question"])}</legend>',
              f'<p class="rc-sc-help" id="rc-h-{fid}">{escape(fact["help"])}'
              + (f'<span class="rc-sc-affects">{escape(uses)}</span>' if uses else "") + "</p>"]
@@ -157,6 +160,51 @@ def steps(compiled: dict) -> list[dict]:
     return out
 
 
+def _latest_rulesets(compiled: dict) -> list[dict]:
+    """The rule set now in force per jurisdiction, national first (the order of the jurisdiction step)."""
+    seen: dict[str, dict] = {}
+    for rs in compiled["rulesets"]:
+        cur = seen.get(rs["jurisdiction"])
+        if cur is None or rs["effective"] > cur["effective"]:
+            seen[rs["jurisdiction"]] = rs
+    return [seen[j] for j, _ in _jurisdictions(compiled)]
+
+
+def start_html(compiled: dict, total: int) -> str:
+    """The start page before step 1: time, what to have ready, what is stored, the rule sets and how
+    completely they are collected (from the compiled rules: their coverage notes)."""
+    asked = [f for f in compiled["facts"] if not f.get("asked_when")]
+    conditional = len(compiled["facts"]) - len(asked)
+    questions = len(asked) + 1  # + the jurisdiction
+    minutes = max(1, round(questions * 0.5))
+    extra = f"另有 {conditional} 题只在前面的回答需要时才出现，" if conditional else ""
+    qty = f"{len(compiled['quantities'])} 个数字可以不填，" if compiled["quantities"] else ""
+    h = ['<section class="rc-sc-start" id="rc-sc-start" aria-labelledby="rc-s-start">'
+         '<h2 id="rc-s-start" tabindex="-1">开始之前</h2>',
+         '<h3>需要多长时间</h3>'
+         f'<p>共 {total} 步：先选适用的规定，再分 {len(compiled["dimensions"])} 个方面回答 {questions} 个选择题'
+         f'（{extra}{qty}每题都可以选“{escape(compiled["unknown_label"])}”），最后核对回答、查看结果。'
+         f'按每题半分钟估算，大约需要 {minutes} 分钟。</p>',
+         '<h3>要准备什么</h3>'
+         '<p>想好是哪一次具体的失误：当时在做什么工作、决定是怎样作出的、造成了什么后果、事后怎样处理的。'
+         '手边有请示批复、会议记录、损失金额和伤亡人数更好，但不是必需。'
+         '不需要填写姓名、单位或任何能认出您的信息。</p>',
+         '<h3>保存什么、不保存什么</h3>'
+         '<p>回答只在这个页面里：不发送到任何服务器，不使用 Cookie，也不写入浏览器的存储。'
+         '浏览器的“后退”“前进”在各步之间移动；网址和浏览记录里不留任何回答。'
+         '离开、刷新或关闭页面，回答即清空；要留下结果，请用“打印”。</p>',
+         '<h3>收录了哪些规定</h3><ul class="rc-sc-rulesets">']
+    for rs in _latest_rulesets(compiled):
+        cov = rs.get("coverage") or {}
+        state = "收录不完整：" if cov.get("complete") is False else ""
+        note = f'{state}{escape(cov["note"])}' if cov.get("note") else state.rstrip("：")
+        h.append(f'<li data-ruleset="{escape(rs["id"])}" data-complete="{"false" if state else "true"}">'
+                 f'<strong>{escape(rs["short"])}</strong>：{escape(rs["title"])}'
+                 f'（{escape(rs["effective"])} 起施行）。{note}</li>')
+    h.append('</ul><p>每一条规定的原文、出处和可靠程度，见<a href="../rules/">各地规定</a>。</p></section>')
+    return "".join(h)
+
+
 def _config_attr(client: dict) -> str:
     return escape(json.dumps(client, ensure_ascii=False, separators=(",", ":")), quote=True)
 
@@ -172,9 +220,10 @@ def form_html(compiled: dict, client: dict, script_src: str = "") -> str:
          '<form id="rc-sc-form" class="rc-sc-form" novalidate autocomplete="off" aria-describedby="rc-sc-steptext">',
          '<div class="rc-sc-progress"><p id="rc-sc-steptext" class="rc-sc-steptext">'
          f'第 1 步，共 {total} 步</p><progress id="rc-sc-stepbar" max="{total}" value="1" '
-         'aria-labelledby="rc-sc-steptext"></progress></div>']
-    # step 1: jurisdiction and date
-    h.append('<section class="rc-sc-step" data-step="0" data-title="适用的规定" aria-labelledby="rc-s-0">'
+         'aria-labelledby="rc-sc-steptext"></progress></div>',
+         start_html(compiled, total)]
+    # the start page shows first (no step number); then step 1: jurisdiction and date
+    h.append('<section class="rc-sc-step" data-step="0" data-title="适用的规定" aria-labelledby="rc-s-0" hidden>'
              '<h2 id="rc-s-0" tabindex="-1">适用的规定</h2>'
              '<fieldset class="rc-sc-q" id="rc-q-jurisdiction"><legend>按哪个地区的规定自查？</legend>'
              '<p class="rc-sc-help">选您所在的地区；没有本地区规则集的，选全国。'
@@ -208,7 +257,7 @@ def form_html(compiled: dict, client: dict, script_src: str = "") -> str:
              '<button type="button" class="md-button" id="rc-sc-print-answers">打印我的回答</button>'
              '</section>')
     h.append('<div class="rc-sc-nav"><button type="button" class="md-button" id="rc-sc-prev" hidden>上一步</button> '
-             '<button type="button" class="md-button md-button--primary" id="rc-sc-next">下一步</button> '
+             '<button type="button" class="md-button md-button--primary" id="rc-sc-next">开始自查</button> '
              '<button type="button" class="md-button" id="rc-sc-to-review" hidden>回到核对页</button></div>')
     h.append("</form>")
     h.append('<section id="rc-sc-verdict" class="rc-sc-verdict" tabindex="-1" aria-labelledby="rc-v-title" hidden>'
@@ -217,6 +266,18 @@ def form_html(compiled: dict, client: dict, script_src: str = "") -> str:
     if script_src:  # the page script, run as soon as it arrives (the same module as the site-wide one)
         h.append(f'<script type="module" async src="{escape(script_src)}"></script>')
     return "".join(h)
+
+
+def _asked_note(compiled: dict, fact: dict) -> str:
+    """For the printed checklist: when a conditional question (asked_when) is to be answered."""
+    cond = fact.get("asked_when") or {}
+    by_id = {f["id"]: f for f in compiled["facts"]}
+    parts = []
+    for fid, vals in cond.items():
+        other = by_id[fid]
+        labels = "”或“".join(v["label"] for v in other["values"] if v["id"] in vals)
+        parts.append(f"“{other['question']}”选了“{labels}”")
+    return f'<span class="rc-sc-help">（只在{escape("，或".join(parts))}时回答）</span>' if parts else ""
 
 
 def checklist_html(compiled: dict) -> str:
@@ -228,7 +289,7 @@ def checklist_html(compiled: dict) -> str:
     for st in steps(compiled):
         h.append(f'<h2>{escape(st["title"])}</h2><p class="rc-sc-dimhelp">{escape(st["help"])}</p><ol>')
         for f in st["facts"]:
-            h.append(f'<li class="rc-sc-cl-q"><p><strong>{escape(f["question"])}</strong></p>'
+            h.append(f'<li class="rc-sc-cl-q"><p><strong>{escape(f["question"])}</strong>{_asked_note(compiled, f)}</p>'
                      f'<p class="rc-sc-help">{escape(f["help"])}</p><ul class="rc-sc-boxes">')
             for v in f["values"]:
                 hv = f'（{escape(v["help"])}）' if v.get("help") else ""
@@ -253,11 +314,20 @@ def on_page_content(html, page, config, files):
 
 
 HEAD_MARK = '<meta name="referrer" content="no-referrer">'  # overrides/main.html, right after the CSP
+# Back / Forward between the form's steps (selfcheck.js, window.__rcSelfcheckPopState): a popstate
+# listener that must be added before the theme's bundle adds its own (listeners at the window run in
+# the order they were added), so that a step entry can be hidden from the theme's instant navigation,
+# which would otherwise re-fetch this same page on the first popstate after a full load. Inline, so it
+# runs during parsing, before the bundle at the end of <body>; hooks/csp.py lists its hash.
+POP_GUARD = ('<script>if(!window.__rcSelfcheckPopGuard){window.__rcSelfcheckPopGuard=true;'
+             'addEventListener("popstate",function(e){var h=window.__rcSelfcheckPopState;'
+             'if(typeof h==="function"&&h())e.stopImmediatePropagation()},true)}</script>')
 
 
 def on_post_page(output, page, config):
     """Start the worker from <head> on the form's page (see boot.js): async, so nothing waits for it;
-    and fetch the page script at once (modulepreload), so it runs as soon as the form is parsed."""
+    fetch the page script at once (modulepreload), so it runs as soon as the form is parsed; and add
+    the popstate guard (POP_GUARD) before the theme's bundle."""
     if page.url not in _state.get("form_pages", ()):
         return output
     if HEAD_MARK not in output:
@@ -265,7 +335,7 @@ def on_post_page(output, page, config):
                     "在 mkdocs.yml 中保留 theme.custom_dir: overrides（overrides/main.html）")
     boot = get_relative_url("assets/selfcheck/boot.js", page.url)
     script = get_relative_url(SCRIPT, page.url)
-    tag = (f'<script async src="{escape(boot)}" data-config="{_config_attr(_state["client"])}"></script>'
+    tag = (POP_GUARD + f'<script async src="{escape(boot)}" data-config="{_config_attr(_state["client"])}"></script>'
            f'<link rel="modulepreload" href="{escape(script)}">')
     return output.replace(HEAD_MARK, HEAD_MARK + tag, 1)
 

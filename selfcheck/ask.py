@@ -25,6 +25,10 @@ def ask(rb: RuleBase, jurisdiction: str, as_of: str | None, stdin: TextIO, out: 
     facts: dict[str, Any] = {}
     total = len(rb.facts)
     for n, fact in enumerate(rb.facts, start=1):
+        if not fact.is_asked(facts):  # only matters given another answer (facts.yaml asked_when)
+            facts[fact.id] = UNKNOWN
+            out.write(f"[{n}/{total}]（{fact.dimension}）{fact.question}\n  根据前面的回答，这一题不需要回答。\n\n")
+            continue
         out.write(f"[{n}/{total}]（{fact.dimension}）{fact.question}\n  {fact.help}\n")
         for i, v in enumerate(fact.values, start=1):
             out.write(f"  {i}. {v.label}\n")

@@ -36,10 +36,16 @@ class Fact:
     ordered: bool
     values: tuple[Value, ...]
     topic: str = ""  # a short name for sentences ("造成的损失"); the question without its mark if none
+    # asked only when one of these earlier facts has one of these values (facts.yaml asked_when)
+    asked_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def name(self) -> str:
         return self.topic or self.question.rstrip("？?")
+
+    def is_asked(self, answers: dict[str, Any]) -> bool:
+        """Whether the question is put, given the answers so far (an unasked fact stays unknown)."""
+        return not self.asked_when or any(answers.get(f) in vals for f, vals in self.asked_when)
 
     @cached_property
     def value_ids(self) -> tuple[str, ...]:
@@ -136,7 +142,8 @@ class RuleBase:
     def from_compiled(cls, data: dict[str, Any]) -> RuleBase:
         facts = tuple(
             Fact(f["id"], f["question"], f["help"], f["dimension"], f["ordered"],
-                 tuple(Value(v["id"], v["label"], v.get("help", "")) for v in f["values"]), f.get("topic", ""))
+                 tuple(Value(v["id"], v["label"], v.get("help", "")) for v in f["values"]), f.get("topic", ""),
+                 tuple((k, tuple(vs)) for k, vs in f.get("asked_when", {}).items()))
             for f in data["facts"]
         )
         quantities = tuple(Quantity(q["id"], q["question"], q["help"], q["unit"]) for q in data["quantities"])

@@ -139,9 +139,10 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
                 c.add(p + ("id",), f"未知的维度 {dim.get('id')!r}", "、".join(DIMENSIONS))
             out["dimensions"].append({"id": dim.get("id"), "help": c.text(dim, p, "help")})
     seen: dict[str, str] = {}
+    pending: list[tuple[dict[str, Any], Any, Path]] = []
     for i, fact in enumerate(c.items(data, (), "facts")):
         p = ("facts", i)
-        if not c.mapping(fact, p, ("id", "question", "help", "dimension", "values"), ("ordered", "topic")):
+        if not c.mapping(fact, p, ("id", "question", "help", "dimension", "values"), ("ordered", "topic", "asked_when")):
             continue
         fid = c.ident(fact, p, seen)
         if fact.get("dimension") not in DIMENSIONS:
@@ -165,13 +166,19 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
         if len(values) < 2:
             c.add(p + ("values",), "一个事实至少要有两个取值")
         if fid:
-            out["facts"].append({
+            entry = {
                 "id": fid, "question": c.text(fact, p, "question"), "help": c.text(fact, p, "help"),
                 # a short name of the fact for sentences ("造成的损失"), where the question would not fit
                 "topic": c.text(fact, p, "topic") if fact.get("topic") is not None else "",
                 "dimension": fact.get("dimension"), "ordered": c.boolean(fact, p, "ordered", False),
                 "values": values,
-            })
+            }
+            if "asked_when" in fact:
+                pending.append((entry, fact, p))
+            out["facts"].append(entry)
+    conditional = {e["id"] for e, _, _ in pending}
+    for entry, fact, p in pending:
+        entry["asked_when"] = _asked_when(c, fact, p, entry, out, conditional)
     for i, q in enumerate(c.items(data, (), "quantities")):
         p = ("quantities", i)
         if c.mapping(q, p, ("id", "question", "help", "unit")):
@@ -209,6 +216,45 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
         if lid:
             out["legacy"].append({"id": lid, "note": c.text(old, p, "note"), "values": maps})
     return out
+
+
+def _asked_when(c: Checker, fact: Any, path: Path, entry: dict[str, Any], out: dict[str, Any],
+                conditional: set[str]) -> dict[str, list[str]]:
+    """`asked_when: {fact: [values]}`: the question is asked only when one of these earlier facts has
+    one of the listed values (any one of them); otherwise it is not shown and stays unknown. The facts
+    named must come earlier in the form (an earlier dimension, or earlier in the same one) and be
+    asked unconditionally themselves (no chains)."""
+    p = path + ("asked_when",)
+    raw = fact.get("asked_when")
+    if not isinstance(raw, dict) or not raw:
+        c.add(p, "asked_when 应为映射：前面的事实 → [取值, …]", fix="例如 asked_when: {decision_procedure: [followed]}")
+        return {}
+    dims = [d["id"] for d in out["dimensions"]]
+
+    def place(f: dict[str, Any]) -> tuple[int, int]:  # the form's order: dimension, then the file's order
+        d = dims.index(f["dimension"]) if f["dimension"] in dims else len(dims)
+        return d, out["facts"].index(f)
+
+    earlier = {f["id"]: f for f in out["facts"] if place(f) < place(entry) and f["id"] not in conditional}
+    cond: dict[str, list[str]] = {}
+    for fid, vals in raw.items():
+        fp = p + (fid,)
+        if fid not in earlier:
+            c.add(fp, f"asked_when 中的事实 {fid!r} 不是这一题之前必问的题目", ", ".join(earlier),
+                  "只能以表单中排在前面、本身没有 asked_when 的题目为条件（前面的维度，或同一维度中写在前面的事实）")
+            continue
+        vals = vals if isinstance(vals, list) else [vals]
+        known = [v["id"] for v in earlier[fid]["values"]]
+        ok = []
+        for val in vals:
+            val = _value(val)
+            if val not in known:
+                c.add(fp, f"事实 {fid} 没有取值 {val!r}", ", ".join(known))
+            else:
+                ok.append(val)
+        if ok:
+            cond[fid] = ok
+    return cond
 
 
 # -- citations and expressions --------------------------------------------------------------------

@@ -205,6 +205,33 @@ def test_bad_rule_files(tmp_path, mutate, expect):
     assert code == 1 and out2 == "" and "national.yaml:" in err2 and "Traceback" not in err2
 
 
+@pytest.mark.parametrize("cond,expect", [
+    ("{decision_procedure: [folowed]}", "事实 decision_procedure 没有取值 'folowed'"),
+    ("{remedy: [proactive]}", "asked_when 中的事实 'remedy' 不是这一题之前必问的题目"),  # asked later
+    ("[decision_procedure]", "asked_when 应为映射"),
+])
+def test_bad_asked_when_is_reported_at_its_line(tmp_path, cond, expect):
+    rules = copy_rules(tmp_path)
+    facts = rules / "facts.yaml"
+    edit(facts, "asked_when: {decision_procedure: [followed]}", f"asked_when: {cond}")
+    line = first_item_line(facts, "    asked_when: ")
+    code, out, _ = run(["lint", "--rules", str(rules)])
+    assert code == 1 and f"facts.yaml:{line}: {expect}" in out, out
+
+
+def test_ask_skips_a_question_whose_condition_does_not_hold(rb):
+    """dissent is asked only after a collective decision (facts.yaml asked_when); otherwise unknown."""
+    order = [f.id for f in rb.facts]
+    assert order.index("dissent") > order.index("decision_procedure")
+    dp = rb.fact("decision_procedure")
+    for value, asked in (("not_followed", False), ("followed", True)):
+        answers = [str(dp.value_ids.index(value) + 1) if f.id == "decision_procedure" else "0"
+                   for f in rb.facts if f.id != "dissent" or asked]
+        code, out, _ = run(["ask"], stdin="\n".join(answers + [""] * len(rb.quantities)) + "\n")
+        assert code == 0 and "【自查结果】" in out
+        assert ("根据前面的回答，这一题不需要回答" in out) is not asked, value
+
+
 def test_duplicated_id_names_both_places(tmp_path):
     rules = copy_rules(tmp_path)
     js = (rules / "jiangsu.yaml").read_text(encoding="utf-8")

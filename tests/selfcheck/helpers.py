@@ -25,12 +25,15 @@ def fill_form(page, facts: dict, jurisdiction: str, as_of: str | None):
         if not page.is_visible("#rc-sc-prev"):
             break
         page.click("#rc-sc-prev")
+    begin(page)
     page.click(f"label[for='rc-j-{jurisdiction}']")
     if as_of:
         page.fill("#rc-asof", as_of)
     steps = page.eval_on_selector("#rc-selfcheck", "r => Number(r.dataset.steps)")
     for _ in range(steps - 1):
         for fs in page.query_selector_all(".rc-sc-step:not([hidden]) fieldset[data-fact]"):
+            if not fs.is_visible():  # asked only given an earlier answer (facts.yaml asked_when)
+                continue
             fid = fs.get_attribute("data-fact")
             value = facts.get(fid, "unknown")
             if isinstance(value, bool):
@@ -42,6 +45,13 @@ def fill_form(page, facts: dict, jurisdiction: str, as_of: str | None):
                 page.fill(f"#rc-n-{qid}", str(facts[qid]))
         page.click("#rc-sc-next")
     assert page.is_visible("#rc-sc-review")
+
+
+def begin(page):
+    """From the start page (shown first) to step 1; nothing when a step is already shown."""
+    if page.is_visible("#rc-sc-start"):
+        page.click("#rc-sc-next")
+    assert page.is_visible("#rc-q-jurisdiction")
 
 
 def submit(page):

@@ -56,6 +56,10 @@ def test_built_page_form_and_runtime(built_site, rb):
     assert boot < head.index('rel="stylesheet"') and '<link rel="modulepreload" href="../assets/selfcheck/selfcheck.js">' in head
     assert json.loads(unescape(re.search(r'boot\.js" data-config="([^"]*)"', head).group(1))) == cfg
     assert '<script type="module" async src="../assets/selfcheck/selfcheck.js"></script>' in html
+    # the popstate guard (Back/Forward between steps) runs inline in <head>, before the theme's bundle
+    assert head.index("<script>if(!window.__rcSelfcheckPopGuard)") < boot < html.index("assets/javascripts/bundle.")
+    checklist_q = rb.fact("dissent").question + '</strong><span class="rc-sc-help">（只在'
+    assert checklist_q in (built_site / "selfcheck" / "checklist" / "index.html").read_text(encoding="utf-8")
     steps = re.findall(r'class="rc-sc-step" data-step="\d+" data-title="([^"]+)"', html)
     assert steps[1:-1] == [d["id"] for d in rb.dimensions]
     for j in rb.jurisdictions():

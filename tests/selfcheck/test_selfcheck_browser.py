@@ -11,7 +11,7 @@ import pytest
 
 from selfcheck.errors import InputError
 from selfcheck.explain import dumps, evaluate
-from tests.selfcheck.helpers import AS_OF, PAGE, cli, fill_form, scenarios, submit, wait_ready
+from tests.selfcheck.helpers import AS_OF, PAGE, begin, cli, fill_form, scenarios, submit, wait_ready
 from tests.site.conftest import AXE, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -32,6 +32,8 @@ def test_end_to_end_verdict_equals_cli(context, base_url, rb, jurisdiction):
     sc = first_scenario(jurisdiction)
     facts = {k: v for k, v in sc["facts"].items()}
     facts.pop("cause", None)  # one unknown, so would_change and missing_facts are exercised too
+    # a question not asked given the other answers (facts.yaml asked_when) stays unknown in the form
+    facts = {k: v for k, v in facts.items() if k not in {f.id for f in rb.facts if not f.is_asked(facts)}}
     as_of = str(sc.get("as_of", AS_OF))
     page = context.new_page()
     page.goto(base_url + PAGE)
@@ -39,7 +41,7 @@ def test_end_to_end_verdict_equals_cli(context, base_url, rb, jurisdiction):
     fill_form(page, facts, jurisdiction, as_of)
     review = page.inner_text("#rc-sc-review")
     assert rb.fact("cause").question in review and "不清楚" in review
-    still_open = sum(1 for f in rb.facts if facts.get(f.id, "unknown") == "unknown")
+    still_open = sum(1 for f in rb.facts if f.is_asked(facts) and facts.get(f.id, "unknown") == "unknown")
     assert f"有 {still_open} 个问题的回答是“不清楚”" in review  # a skipped question is noticed
     last = submit(page)
     expected = cli("evaluate", "--jurisdiction", jurisdiction, "--as-of", as_of, facts=facts)
@@ -86,6 +88,7 @@ def test_end_to_end_verdict_equals_cli(context, base_url, rb, jurisdiction):
 def test_back_and_forward_keep_answers_and_change_links(context, base_url, rb):
     page = context.new_page()
     page.goto(base_url + PAGE)
+    begin(page)
     page.click("#rc-sc-next")
     page.click("label[for='rc-f-intent-inadvertent']")
     page.click("#rc-sc-next")
@@ -218,7 +221,7 @@ def test_instant_navigation_away_drops_the_last_verdict(context, base_url):
     submit(page)
     assert page.evaluate("() => window.rongcuoSelfcheck.last") is not None
     page.evaluate("() => { window.__sameDocument = true; }")
-    page.click(".md-content a[href$='rules/'] >> nth=0")
+    page.click(".md-content a[href$='rules/']:visible >> nth=0")
     page.wait_for_function("() => !document.getElementById('rc-selfcheck')")
     assert page.evaluate("() => window.__sameDocument === true"), "not an instant (same-document) navigation"
     assert page.evaluate("() => window.rongcuoSelfcheck.last") is None
@@ -238,7 +241,7 @@ def test_instant_navigation_from_home(context, base_url):
     submit(page)
     assert page.is_visible(".rc-sc-outcome")
     # away and back again: the form starts anew and the worker is reused (no second download)
-    page.click(".md-content a[href$='rules/'] >> nth=0")
+    page.click(".md-content a[href$='rules/']:visible >> nth=0")
     page.wait_for_function("() => !document.getElementById('rc-selfcheck')")
     page.go_back()
     page.wait_for_selector("#rc-selfcheck")
@@ -272,9 +275,12 @@ def test_axe_form_review_verdict(context, base_url):
     found = {}
     page.evaluate(axe + "\n;0")
     found["form"] = page.evaluate(AXE_RUN)
-    page.click("#rc-sc-next")
+    page.click("#rc-sc-next")  # from the start page to step 1
+    # 上一步 now sits under the pointer: the theme's hover colours (white on #526cfe, 4.25:1) are not
+    # what this checks (noted for the theme's colours), so the pointer moves away
+    page.mouse.move(0, 0)
     settle(page)
-    found["step 2"] = page.evaluate(AXE_RUN)
+    found["step 1"] = page.evaluate(AXE_RUN)
     wait_ready(page)
     fill_form(page, {"intent": "inadvertent", "remedy": "proactive"}, "shaanxi", AS_OF)
     settle(page)
@@ -297,6 +303,9 @@ def test_keyboard_only_run(context, base_url):
     page = context.new_page()
     page.goto(base_url + PAGE)
     wait_ready(page)
+    _tab_to(page, "#rc-sc-next")  # 开始自查, on the start page
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "rc-s-0"
     # jurisdiction: focus the checked radio, arrow to the next one (江苏 or whichever is second)
     _tab_to(page, "input[name=jurisdiction]")
     page.keyboard.press("ArrowDown")
@@ -337,6 +346,7 @@ def test_without_webassembly_the_page_says_so_and_offers_the_checklist(context, 
 def test_first_question_usable_before_the_checker_is_ready(context, base_url):
     page = context.new_page()
     page.goto(base_url + PAGE, wait_until="domcontentloaded")
+    page.click("#rc-sc-next")  # from the start page
     page.click("label[for='rc-j-national']")
     assert page.is_visible("#rc-q-jurisdiction")
     state = page.evaluate("() => window.rongcuoSelfcheck ? window.rongcuoSelfcheck.state : 'no script yet'")
@@ -353,6 +363,7 @@ def test_steps_work_before_the_theme_bundle_and_domcontentloaded(context, base_u
     try:
         page.wait_for_function("() => window.rongcuoSelfcheck && window.rongcuoSelfcheck.formReadyAt")
         assert page.evaluate("() => [document.readyState, typeof window.document$]") == ["loading", "undefined"]
+        page.click("#rc-sc-next")  # from the start page
         page.click("label[for='rc-j-jiangsu']")
         page.click("#rc-sc-next")
         assert page.is_visible("#rc-q-improper_benefit") and not page.is_visible("#rc-q-jurisdiction")

@@ -27,7 +27,10 @@ const T = {
   jurisdiction: "适用的规定",
   asOf: "按哪一天施行的规定",
   today: "今天",
-  openAnswers: (n) => `有 ${n} 个问题的回答是“不清楚”（下面以灰色显示）。结果会把它们当作尚待查清的事实来推演；如果其实知道答案，请点“修改”补上。`,
+  openAnswers: (n) => `有 ${n} 个问题的回答是“不清楚”（列在下面，核对表中以灰色显示）。结果会把它们当作尚待查清的事实来推演；如果其实知道答案，请点问题回到那一步补上。`,
+  openItem: (n) => `（第 ${n} 步）`,
+  begin: "开始自查",
+  next: "下一步",
   edit: "修改回答",
   restartConfirm: "清空全部回答，重新开始？",
   errorTitle: "无法得出结果",
@@ -138,6 +141,8 @@ function init(root) {
   const form = root.querySelector("#rc-sc-form");
   const steps = [...form.querySelectorAll(".rc-sc-step")];
   const total = steps.length;
+  const start = root.querySelector("#rc-sc-start");
+  const progress = root.querySelector(".rc-sc-progress");
   const stepText = root.querySelector("#rc-sc-steptext");
   const stepBar = root.querySelector("#rc-sc-stepbar");
   const prev = root.querySelector("#rc-sc-prev");
@@ -149,8 +154,20 @@ function init(root) {
   const loadBar = root.querySelector("#rc-sc-load-bar");
   const submitNote = root.querySelector("#rc-sc-submit-note");
   const checklistHref = new URL("checklist/", location.href.split("#")[0]).href;
-  let current = 0;
+  let current = -1;  // -1: the start page, then the steps 0 … total-1
   let cameFromReview = false;
+  // Each step is a history entry of this page with the same URL: its history state holds the step
+  // index (rcStep) and nothing else; the start page's entry has none. The URL does not change: a new
+  // URL, even a new hash, makes the browser ask the server for the favicon again (no-cache), which
+  // would tell the server when someone moves between steps. A reload starts empty at the start page.
+  const pagePath = location.pathname;
+  function normalizeUrl() {  // the current entry becomes the start page's (reload, back/forward cache)
+    if (location.pathname === pagePath && stepOfState() !== null) {
+      const { rcStep, ...rest } = history.state;
+      replaceStateAsIs(Object.keys(rest).length ? rest : null, "");
+    }
+  }
+  normalizeUrl();
 
   // loading status: honest bytes while downloading, then the start-up stage, then ready or failed
   let lastState = "";
@@ -184,23 +201,66 @@ function init(root) {
   startWorker(cfg);
   showStatus();
 
-  function show(n, focus = true) {
-    current = Math.max(0, Math.min(total - 1, n));
+  // push: a new history entry (a button); false when the browser moved (popstate) or on start
+  function show(n, focus = true, push = true) {
+    current = Math.max(-1, Math.min(total - 1, n));
+    applyConditions();
+    start.hidden = current !== -1;
+    progress.hidden = current === -1;
     steps.forEach((s, i) => { s.hidden = i !== current; });
     verdictBox.hidden = true;
     form.hidden = false;
-    const title = steps[current].dataset.title;
-    stepText.textContent = T.step(current + 1, total, title);
-    stepBar.value = current + 1;
-    prev.hidden = current === 0;
+    if (current >= 0) {
+      stepText.textContent = T.step(current + 1, total, steps[current].dataset.title);
+      stepBar.value = current + 1;
+    }
+    prev.hidden = current === -1;
     next.hidden = current === total - 1;
+    next.textContent = current === -1 ? T.begin : T.next;
     toReview.hidden = !cameFromReview || current === total - 1;
     if (current === total - 1) { renderReview(); cameFromReview = false; }
-    if (focus) steps[current].querySelector("h2").focus();
+    if (push && location.pathname === pagePath && (stepOfState() ?? -1) !== current) {
+      if (current === -1) history.pushState(null, "");  // the start page again: an entry without a step
+      else history.pushState({ rcStep: current }, "");  // the step index only, never an answer
+    }
+    if (focus) (current === -1 ? start : steps[current]).querySelector("h2").focus();
   }
   prev.addEventListener("click", () => show(current - 1));
   next.addEventListener("click", () => show(current + 1));
   toReview.addEventListener("click", () => show(total - 1));
+
+  // The browser's Back / Forward between this page's own entries: true when handled here. Any other
+  // entry (another page, a heading's anchor) is left to the theme.
+  W.onPopState = () => {
+    if (!root.isConnected || location.pathname !== pagePath) return false;
+    const n = stepOfState();
+    if (n === null && location.hash !== "") return false;
+    show(n === null ? -1 : Math.min(n, total - 1), true, false);
+    return true;
+  };
+
+  // A question asked only given an earlier answer (facts.yaml asked_when: {fact: [values]}) is hidden
+  // otherwise, and its answer goes back to 不清楚 when the earlier answer changes.
+  const conditional = [...form.querySelectorAll("fieldset[data-asked-when]")];
+  function valueOf(fid) {
+    const v = form.querySelector(`input[name="f-${fid}"]:checked`);
+    return v ? v.value : "unknown";
+  }
+  function isAsked(fs) {
+    const cond = JSON.parse(fs.dataset.askedWhen);
+    return Object.entries(cond).some(([fid, vals]) => vals.includes(valueOf(fid)));
+  }
+  function applyConditions() {
+    for (const fs of conditional) {
+      const asked = isAsked(fs);
+      fs.hidden = !asked;
+      if (!asked) {
+        const unknown = fs.querySelector('input[value="unknown"]');
+        if (unknown && !unknown.checked) unknown.checked = true;
+      }
+    }
+  }
+  form.addEventListener("change", applyConditions);
 
   function answers() {
     const facts = {};
@@ -226,6 +286,7 @@ function init(root) {
     cameFromReview = true;
     show(stepIndex, false);
     const target = root.querySelector("#" + targetId);
+    if (!target || target.hidden) { steps[current].querySelector("h2").focus(); return; }  // not asked now
     const focusable = target.querySelector("input:checked") || target.querySelector("input");
     target.scrollIntoView({ block: "center" });
     focusable.focus();
@@ -234,9 +295,18 @@ function init(root) {
   function renderReview() {
     const a = answers();
     const parts = [];
-    // every question starts at 不清楚: say how many are still there, so a skipped one is noticed
-    const open = Object.values(a.facts).filter((v) => v === "unknown").length;
-    if (open) parts.push(el("p", { class: "rc-sc-open", role: "note", text: T.openAnswers(open) }));
+    // every question starts at 不清楚: say how many are still there and list them with a way back, so a
+    // skipped one is noticed (a question not asked given the earlier answers is not counted)
+    const openQs = [...form.querySelectorAll("fieldset[data-fact]")].filter((fs) => !fs.hidden && a.facts[fs.dataset.fact] === "unknown");
+    if (openQs.length) {
+      parts.push(el("p", { class: "rc-sc-open", role: "note", text: T.openAnswers(openQs.length) }));
+      parts.push(el("ul", { class: "rc-sc-open-list" }, openQs.map((fs) => {
+        const n = Number(fs.closest(".rc-sc-step").dataset.step);
+        const question = fs.querySelector("legend").textContent;
+        return el("li", { "data-fact": fs.dataset.fact }, el("button", { type: "button", class: "rc-sc-link",
+          onclick: () => goTo(n, fs.id) }, question), T.openItem(n + 1));
+      })));
+    }
     const jInput = form.querySelector('input[name="jurisdiction"]:checked');
     const dl0 = el("dl", {},
       el("dt", { text: T.jurisdiction }), el("dd", {}, labelOf(jInput), " ",
@@ -250,6 +320,7 @@ function init(root) {
       const dl = el("dl");
       for (const q of s.querySelectorAll("fieldset[data-fact], [data-quantity]")) {
         let question, answer;
+        if (q.hidden) continue;  // not asked, given the earlier answers
         if (q.dataset.fact) {
           question = q.querySelector("legend").textContent;
           answer = labelOf(q.querySelector("input:checked"));
@@ -287,6 +358,16 @@ function init(root) {
   });
 
   root.querySelector("#rc-sc-print-answers").addEventListener("click", () => { renderReview(); window.print(); });
+
+  // A source link in the verdict opens in a new tab, so the answers on this page are not left (leaving
+  // would wipe them); set when followed, so it holds for whatever renders the verdict.
+  verdictBox.addEventListener("click", (ev) => {
+    const a = ev.target.closest && ev.target.closest("a[href]");
+    if (a && new URL(a.href, location.href).origin !== location.origin) {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+    }
+  }, true);
 
   function showVerdictBox() {
     form.hidden = true;
@@ -359,7 +440,7 @@ function init(root) {
     form.reset();
     window.rongcuoSelfcheck.last = null;
     clearVerdict();
-    show(0);
+    show(-1);
   }
 
   // Nothing the user entered outlives the visit: answers and the verdict are wiped when the page is
@@ -371,10 +452,11 @@ function init(root) {
     clearVerdict();
     verdictBox.hidden = true;
     cameFromReview = false;
-    show(0, false);
+    show(-1, false, false);
   };
+  W.normalizeUrl = normalizeUrl;
 
-  show(0, false);
+  show(-1, false, false);
   W.formReadyAt = performance.now();
 }
 
@@ -383,12 +465,43 @@ function forgetAnswers() {
   if (window.rongcuoSelfcheck) window.rongcuoSelfcheck.last = null;
 }
 window.addEventListener("pagehide", forgetAnswers);
-window.addEventListener("pageshow", (e) => { if (e.persisted) forgetAnswers(); });
+window.addEventListener("pageshow", (e) => {
+  if (e.persisted) { forgetAnswers(); if (W.normalizeUrl) W.normalizeUrl(); }
+});
+// ---- history entries of the steps (see init) ------------------------------------------------------------
+function stepOfState() {
+  const s = history.state;
+  return s && typeof s === "object" && Number.isInteger(s.rcStep) ? s.rcStep : null;
+}
+// The theme replaces the current entry's state with the scroll offset after each scroll (and before
+// it follows a link); that would drop the step index. A replacement of the state alone (same URL) of
+// an entry that holds a step keeps the step index; nothing else is changed. Installed once.
+const replaceStateAsIs = History.prototype.replaceState.bind(history);
+if (!window.__rcSelfcheckKeepStep) {
+  window.__rcSelfcheckKeepStep = true;
+  history.replaceState = function (state, title, url) {
+    const n = stepOfState();
+    if (n !== null && (url === undefined || url === null) && state && typeof state === "object" && !("rcStep" in state)) {
+      state = Object.assign({}, state, { rcStep: n });
+    }
+    return replaceStateAsIs(state, title, url);
+  };
+}
+// A step entry is handled here and hidden from the theme, whose instant navigation would otherwise
+// fetch and re-inject this same page on the first popstate after a full load (its location stream has
+// no value yet, so the pathname looks new). The listener must come before the theme's: an inline
+// script in the form page's <head> adds it (hooks/selfcheck_page.py POP_GUARD); this is the fallback.
+// The handler holds no answers.
+window.__rcSelfcheckPopState = () => Boolean(W.onPopState && W.onPopState());
+if (!window.__rcSelfcheckPopGuard) {
+  window.__rcSelfcheckPopGuard = true;
+  window.addEventListener("popstate", (e) => { if (window.__rcSelfcheckPopState()) e.stopImmediatePropagation(); }, true);
+}
 
 function boot() {
   const root = document.getElementById("rc-selfcheck");
   if (root) init(root);
-  else { W.forget = null; forgetAnswers(); }  // instant navigation to another page: drop the last verdict
+  else { W.forget = null; W.onPopState = null; W.normalizeUrl = null; forgetAnswers(); }  // instant navigation to another page: drop the last verdict
 }
 
 function subscribe() {

@@ -405,13 +405,13 @@ def procedure_block(key: str, proc: dict, heading_level: int = 0, collapsed: boo
     """Diagram (inline SVG) + the same steps as an ordered text list, as Markdown/HTML.
     `collapsed`: the list sits in a closed <details> (for explainers that describe the steps in
     their own words below the diagram; print.css opens it)."""
-    svg = procedure_svg.render(key, proc)
+    svg = procedure_svg.render_pair(key, proc)
     parts = []
     if heading_level:
         parts += [f"{'#' * heading_level} {esc(proc.get('title', key))} {{#procedure-{key}}}", ""]
     parts += [
         f'<figure class="rc-proc-figure" id="figure-procedure-{hesc(key)}">'
-        f'<div class="rc-proc-scroll" tabindex="0" role="group" aria-label="流程图，窄屏上可左右滚动">{svg}</div>'
+        f'<div class="rc-proc-scroll" tabindex="0" role="group" aria-label="流程图">{svg}</div>'
         f'<figcaption>{hesc(proc.get("title", key))}</figcaption></figure>',
         "",
     ]

@@ -709,7 +709,7 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
     for k in keys:
         p = procs[k]
         sheets.append(_sheet(
-            f'<h2>{esc(p.get("title", k))}</h2><figure class="rc-proc-sheet">{procedure_svg.render(k, p)}</figure>'
+            f'<h2>{esc(p.get("title", k))}</h2><figure class="rc-proc-sheet">{procedure_svg.render_pair(k, p)}</figure>'
             + _step_list(p) +
             f'<p class="rc-small">出处：{short_cite(p.get("cite"))}'
             f'（{esc(RELIABILITY.get((p.get("cite") or {}).get("reliability"), ""))}）。'

@@ -16,6 +16,7 @@ CONTENT = Path(__file__).resolve().parents[2] / "content"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 NOT_PROSE = re.compile(r"`[^`]*`|<[^>]+>|\]\([^)]*\)|\{[:#.][^}]*\}|https?://\S+")
 TITLE_SYNTAX = re.compile(r'^(\s*(?:(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*|===\+?)\s+)"(.*)"\s*$')
+SINGLE = re.compile(r"[\u4e00-\u9fff]'|'[\u4e00-\u9fff]")  # nested quotes: ‘…’
 FENCE = re.compile(r"^\s*(```|~~~)")
 FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 SHOWN = ("title", "description", "publisher")
@@ -34,7 +35,7 @@ def ascii_quotes_in_prose(text: str) -> list[tuple[int, str]]:
             continue
         m = TITLE_SYNTAX.match(line)
         prose = NOT_PROSE.sub("", m.group(2) if m else line)
-        if '"' in prose:
+        if '"' in prose or SINGLE.search(prose):
             hits.append((n, line.strip()[:60]))
     return hits
 
@@ -59,9 +60,9 @@ def shown_front_matter(text: str) -> list[str]:
 
 
 def test_the_scan_sees_ascii_quotes_in_prose_and_not_in_syntax():
-    sample = ('---\ntitle: 一个"标题"\n---\n容错是不是"保护伞"？\n`"代码"`中文\n!!! note "标题里的“引号”"\n'
+    sample = ('---\ntitle: 一个"标题"\n---\n容错是不是"保护伞"？\n`"代码"`中文\n拿容错当\'保护伞\'\n!!! note "标题里的“引号”"\n'
               '=== "纪检监察机关"\n<span class="x">中文</span>\n[链接](a.md "说明")\n```\n"中文"\n```\n')
-    assert [n for n, _ in ascii_quotes_in_prose(sample)] == [4]
+    assert [n for n, _ in ascii_quotes_in_prose(sample)] == [4, 6]
     assert shown_front_matter(sample) == ['title: 一个"标题"']
 
 

@@ -5,6 +5,10 @@ arrows); appeal steps (申诉、复核) form a last, dashed column. Colours and 
 classes styled in content/assets/stylesheets/site.css, so the diagram follows the theme and prints in black and white. Presentation attributes only: no
 `style` attributes, which the Content-Security-Policy (style-src 'self') would block.
 
+A second, tall layout (`render_tall`) stacks the stages in one narrow column for phones: drawn at
+its own width (TALL_W px, no scaling down on a 390 px screen) its smallest text is 13 px. `render_pair`
+gives both; site.css shows the tall one on narrow screens and the wide one elsewhere and in print.
+
 Text is wrapped by counting characters: a CJK character is about one em wide, a Latin character
 about half. The full step descriptions are printed as a list under the diagram; the SVG carries
 names and actors only.
@@ -64,7 +68,7 @@ class _Box:
         out = [f'<g class="{cls}" id="{_esc(self.step["id"])}-box">',
                f'<rect x="{self.x}" y="{self.y}" width="{BOX_W}" height="{self.h}" rx="6" ry="6"/>']
         ty = self.y + PAD + FONT
-        out.append(f'<text class="rc-proc-num" x="{self.x + 6}" y="{self.y + 14}" font-size="10">{n}</text>')
+        out.append(f'<text class="rc-proc-num" x="{self.x + 6}" y="{self.y + 14}" font-size="12">{n}</text>')
         for line in self.name_lines:
             out.append(f'<text class="rc-proc-name" x="{self.x + BOX_W / 2}" y="{ty}" '
                        f'text-anchor="middle" font-size="{FONT}">{_esc(line)}</text>')
@@ -138,7 +142,7 @@ def render(key: str, proc: dict) -> str:
             + (f"，另有 {len(appeal_steps)} 个申诉复核步骤" if appeal_steps else "") + "，从左到右、自上而下依次进行。"
             "各步骤的文字说明见图下方的列表。")
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc rc-proc-wide" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{uid}-title {uid}-desc">'
         f'<title id="{uid}-title">流程图：{_esc(proc.get("title", key))}</title>'
         f'<desc id="{uid}-desc">{_esc(desc)}</desc>'
@@ -149,3 +153,86 @@ def render(key: str, proc: dict) -> str:
         + "".join(b.svg(i + 1) for i, b in enumerate(boxes))
         + "</svg>"
     )
+
+
+TALL_W = 330        # px: fits the text column of a 390 px phone (about 358 px) without scaling down
+TALL_FONT = 16
+TALL_SMALL = 14
+TALL_NUM = 13
+
+
+def render_tall(key: str, proc: dict) -> str:
+    """The same procedure as one column read top to bottom: each stage a header bar with its steps
+    below, an arrow into every step; the appeal steps last, dashed. For narrow screens."""
+    uid = f"rc-proc-tall-{key}"
+    columns = [(st["name"], st.get("steps", []), False) for st in proc.get("stages", [])]
+    if proc.get("appeal"):
+        columns.append(("申诉与复核", proc["appeal"], True))
+    x0, box_w = 4, TALL_W - 8
+    inner = box_w - 2 * PAD - 14  # room for the step number on the left
+    parts: list[str] = []
+    y = 4.0
+    n = 0
+    prev_bottom: float | None = None
+    for name, steps, appeal in columns:
+        head_lines = wrap(name, TALL_FONT, box_w - 2 * PAD)
+        head_h = 10 + len(head_lines) * (TALL_FONT + 5)
+        if prev_bottom is not None:
+            parts.append(_tall_arrow(uid, prev_bottom, y, appeal))
+        cls = "rc-proc-head rc-proc-appeal" if appeal else "rc-proc-head"
+        parts.append(f'<g class="{cls}"><rect x="{x0}" y="{y}" width="{box_w}" height="{head_h}" rx="4" ry="4"/>'
+                     + "".join(f'<text class="rc-proc-head-label" x="{TALL_W / 2}" '
+                               f'y="{y + 4 + TALL_FONT + i * (TALL_FONT + 5)}" text-anchor="middle" '
+                               f'font-size="{TALL_FONT}">{_esc(t)}</text>' for i, t in enumerate(head_lines))
+                     + "</g>")
+        prev_bottom = y + head_h
+        y = prev_bottom + GAP
+        for step in steps:
+            n += 1
+            name_lines = wrap(step["name"], TALL_FONT, inner)
+            actor_lines = wrap(step.get("actor", ""), TALL_SMALL, inner) if step.get("actor") else []
+            h = PAD * 2 + len(name_lines) * (TALL_FONT + 5) + len(actor_lines) * (TALL_SMALL + 4)
+            parts.append(_tall_arrow(uid, prev_bottom, y, appeal))
+            cls = "rc-proc-step rc-proc-appeal" if appeal else "rc-proc-step"
+            out = [f'<g class="{cls}"><rect x="{x0}" y="{y}" width="{box_w}" height="{h}" rx="6" ry="6"/>',
+                   f'<text class="rc-proc-num" x="{x0 + 6}" y="{y + PAD + TALL_NUM}" font-size="{TALL_NUM}">{n}</text>']
+            cx = x0 + 14 + box_w / 2
+            ty = y + PAD + TALL_FONT
+            for line in name_lines:
+                out.append(f'<text class="rc-proc-name" x="{cx}" y="{ty}" text-anchor="middle" '
+                           f'font-size="{TALL_FONT}">{_esc(line)}</text>')
+                ty += TALL_FONT + 5
+            for line in actor_lines:
+                out.append(f'<text class="rc-proc-actor" x="{cx}" y="{ty - 1}" text-anchor="middle" '
+                           f'font-size="{TALL_SMALL}">{_esc(line)}</text>')
+                ty += TALL_SMALL + 4
+            out.append("</g>")
+            parts.append("".join(out))
+            prev_bottom = y + h
+            y = prev_bottom + GAP
+    height = (prev_bottom or y) + 4
+    step_count = sum(len(s.get("steps", [])) for s in proc.get("stages", []))
+    appeal_steps = proc.get("appeal") or []
+    desc = (f"{len(proc.get('stages', []))} 个阶段、{step_count} 个步骤"
+            + (f"，另有 {len(appeal_steps)} 个申诉复核步骤" if appeal_steps else "") + "，自上而下依次进行。"
+            "各步骤的文字说明见图下方的列表。")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc rc-proc-tall" viewBox="0 0 {TALL_W} {height:.0f}" '
+        f'width="{TALL_W}" height="{height:.0f}" role="img" aria-labelledby="{uid}-title {uid}-desc">'
+        f'<title id="{uid}-title">流程图：{_esc(proc.get("title", key))}</title>'
+        f'<desc id="{uid}-desc">{_esc(desc)}</desc>'
+        f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        f'markerHeight="7" orient="auto-start-reverse"><path class="rc-proc-arrowhead" d="M0,0 L10,5 L0,10 z"/>'
+        f'</marker></defs>' + "".join(parts) + "</svg>"
+    )
+
+
+def _tall_arrow(uid: str, y1: float, y2: float, dashed: bool) -> str:
+    x = TALL_W / 2
+    return (f'<line class="rc-proc-arrow{" rc-proc-dashed" if dashed else ""}" x1="{x}" y1="{y1}" x2="{x}" '
+            f'y2="{y2 - 3}"' + (' stroke-dasharray="6 4"' if dashed else "") + f' marker-end="url(#{uid}-arrow)"/>')
+
+
+def render_pair(key: str, proc: dict) -> str:
+    """Both layouts: the wide one (screens from tablet width up, and print) and the tall one (phones)."""
+    return render(key, proc) + render_tall(key, proc)

@@ -12,6 +12,9 @@ Any hand-written page may embed one procedure diagram with a line of its own:
 
     <!-- rongcuo:procedure jiangsu -->      (or: <!-- procedure-diagram: jiangsu -->)
 
+and the coverage table of 各地规定 (documents, read from what, how complete) with
+`<!-- rongcuo:coverage -->` (the home page does).
+
 The rules folder is `rules/` next to mkdocs.yml, or $RONGCUO_RULES_DIR (used by the tests to build
 from a modified copy). `mkdocs serve` watches it.
 """
@@ -28,6 +31,7 @@ import rules_render  # noqa: E402
 from _paths import STATE, add_generated, error, log, problem  # noqa: E402
 
 VERSION_MARK = re.compile(r"^[ \t]*<!--\s*rules-version\s*-->[ \t]*$", re.M)
+COVERAGE_MARK = re.compile(r"^[ \t]*<!--\s*rongcuo:coverage\s*-->[ \t]*$", re.M)
 EXAMPLE = re.compile(r"^([ \t]*)<!--\s*rongcuo:example\s+([a-z0-9][a-z0-9-]*)\s*-->[ \t]*$", re.M)
 EXAMPLES_FILE = "includes/examples.yaml"
 EMBED = re.compile(r"^[ \t]*<!--\s*(?:rongcuo:procedure|procedure-diagram:)\s*([a-z][a-z0-9_-]*)\s*-->[ \t]*$", re.M)
@@ -165,6 +169,9 @@ def on_page_markdown(markdown, page, config, files):
         return indent + example_line(ex)
 
     markdown = EXAMPLE.sub(example, markdown)
+    if COVERAGE_MARK.search(markdown):  # the coverage table (as on 各地规定), links relative to the page
+        prefix = "../" * page.file.src_uri.count("/") + "rules/"
+        markdown = COVERAGE_MARK.sub(lambda m: rules_render.coverage_table(_state.get("compiled") or {}, prefix), markdown)
     if VERSION_MARK.search(markdown):
         markdown = VERSION_MARK.sub(lambda m: version_block(_state.get("compiled") or {}), markdown)
     return markdown
@@ -178,7 +185,7 @@ def version_block(compiled: dict) -> str:
         return ""
     rows = ["| 规则集 | 施行日期 | 失效日期 | 最后核对 |", "|---|---|---|---|"]
     for rs in rules_render.ordered_sets(compiled):
-        rows.append(f"| [{rules_render.esc(rs['title'])}](rules/{rs['id']}.md) | {rules_render.cn_date(rs['effective'])} | "
+        rows.append(f"| [{rules_render.esc(rs['title'])}](rules/{rs['id']}.md) | {rules_render.effective_text(rs)} | "
                     f"{rules_render.cn_date(rs['until']) if rs.get('until') else '—'} | "
                     f"{rules_render.cn_date(rs['last_reviewed'])} |")
     return ("\n".join(rows) + "\n\n"

@@ -42,6 +42,40 @@ def hesc(text: Any) -> str:
     return html.escape(str(text or ""), quote=True)
 
 
+def effective_text(rs: dict, long: bool = False) -> str:
+    """A rule set's 施行日期 for readers: 不详 when no source states it (`effective_known: false`);
+    `long` adds the date the self-check counts from instead."""
+    if rs.get("effective_known", True):
+        return cn_date(rs.get("effective"))
+    if long:
+        return f"不详（自查从{cn_date(rs.get('effective'))}起按本规定对照，理由见下方核对说明）"
+    return "不详"
+
+
+READ_FROM = {"official": "官方文本", "secondary": "转载或二手来源", "paper": "论文引述"}
+
+
+def coverage_table(compiled: dict, prefix: str = "") -> str:
+    """Which documents each rule set rests on, what they were read from and how complete the
+    collection is, counted from the rule data (`prefix`: the link path to the rules folder)."""
+    from collections import Counter
+
+    lines = ["| 规定 | 依据的文件（本站收录的条款数） | 条文读自 | 收录得全不全 |", "|---|---|---|---|"]
+    for rs in ordered_sets(compiled):
+        own = [it for k in KIND_ORDER for it in rs.get(k) or [] if it.get("origin", rs["id"]) == rs["id"]]
+        docs = Counter((it.get("cite") or {}).get("document") or "出处未注明" for it in own)
+        rel = Counter((it.get("cite") or {}).get("reliability") for it in own)
+        doc_cell = "<br>".join(f"{esc(d)}（{n} 条）" for d, n in docs.most_common())
+        rel_cell = "，".join(f"{READ_FROM.get(r, esc(r))} {rel[r]} 条" for r in ("official", "secondary", "paper") if rel[r])
+        cov = rs.get("coverage") or {}
+        cov_cell = ("未发现缺漏：" if cov.get("complete", True) else "不完整：") + esc(cov.get("note") or "")
+        if rs.get("extends"):
+            base = next((b for b in compiled.get("rulesets", []) if b["id"] == rs["extends"]), None)
+            cov_cell += f"（另有{esc(base['short'] if base else rs['extends'])}性规定的条款同样适用）"
+        lines.append(f"| [{esc(rs['short'])}]({prefix}{rs['id']}.md) | {doc_cell or '—'} | {rel_cell or '—'} | {cov_cell} |")
+    return "\n".join(lines)
+
+
 def cn_date(iso: str | None) -> str:
     if not iso:
         return "—"
@@ -176,7 +210,7 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
         f"| 地区 | {esc(rs['short'])} |",
         f"| 发布机关 | {esc(rs.get('issuer'))} |",
         f"| 文号 | {esc(rs.get('number') or '未见')} |",
-        f"| 施行日期 | {cn_date(rs.get('effective'))} |",
+        f"| 施行日期 | {effective_text(rs, long=True)} |",
         f"| 失效日期 | {cn_date(rs.get('until')) if rs.get('until') else '现行有效（据本站所知）'} |",
         f"| 最近核对 | {cn_date(rs.get('last_reviewed'))} |",
         f"| 整体来源 | {src_link}（{esc(present.reliability(compiled['texts'], src.get('reliability')))}） |",
@@ -211,7 +245,7 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
         for it in items:
             cites.append(it.get("cite"))
             kind_word = "原文" if it.get("verbatim") else "转述"
-            eff = cn_date(it.get("effective")) if it.get("effective") else f"同本规定（{cn_date(rs.get('effective'))}）"
+            eff = cn_date(it.get("effective")) if it.get("effective") else f"同本规定（{effective_text(rs)}）"
             lines += [
                 f"### {esc(it['title'])} {{#{it['id']}}}",
                 "",
@@ -295,6 +329,12 @@ def index_page(compiled: dict) -> str:
         "!!! note \"以原文为准\"",
         "    本站整理的条文可能不全，个别条款只能找到转载或论文引述，页面上都已注明。具体认定以有权机关依据正式文件作出的决定为准。",
         "",
+        "## 收录了什么、读自哪里",
+        "",
+        "下表由规则数据统计：每套规定的条款依据哪些文件，条文是从官方文本、转载还是论文引述中读到的，收录得全不全。",
+        "",
+        coverage_table(compiled),
+        "",
         "## 收录的规定",
         "",
         "条款数依次为：负面清单 / 从重加重情节 / 容错条件 / 容错情形 / 容错减责情形 / 从轻减轻情节"
@@ -306,9 +346,9 @@ def index_page(compiled: dict) -> str:
     for rs in sets:
         counts = " / ".join(str(sum(1 for it in rs.get(k) or [] if it.get("origin", rs["id"]) == rs["id"]))
                             for k in KIND_ORDER)
-        until = f"（{rs['until']} 失效）" if rs.get("until") else ""
-        lines.append(f"| {esc(rs['short'])} | [{esc(rs['title'])}]({rs['id']}.md) | {esc(rs['effective'])}{until} | "
-                     f"{esc(rs.get('last_reviewed'))} | {counts} |")
+        until = f"（{cn_date(rs['until'])}失效）" if rs.get("until") else ""
+        lines.append(f"| {esc(rs['short'])} | [{esc(rs['title'])}]({rs['id']}.md) | {effective_text(rs)}{until} | "
+                     f"{cn_date(rs.get('last_reviewed'))} | {counts} |")
     lines += ["", "## 各地考量哪些方面", "",
               "下表列出每项自查问题在各地规定中出现在哪一类条款里。“—”表示该规定没有就这一方面作出（本站能核实的）规定。", ""]
     head = "| 方面 | 自查问题 | " + " | ".join(esc(rs["short"]) for rs in sets) + " |"
@@ -390,13 +430,13 @@ def procedure_block(key: str, proc: dict, texts: dict, heading_level: int = 0, c
     """Diagram (inline SVG) + the same steps as an ordered text list, as Markdown/HTML.
     `collapsed`: the list sits in a closed <details> (for explainers that describe the steps in
     their own words below the diagram; print.css opens it)."""
-    svg = procedure_svg.render(key, proc)
+    svg = procedure_svg.render_pair(key, proc)
     parts = []
     if heading_level:
         parts += [f"{'#' * heading_level} {esc(proc.get('title', key))} {{#procedure-{key}}}", ""]
     parts += [
         f'<figure class="rc-proc-figure" id="figure-procedure-{hesc(key)}">'
-        f'<div class="rc-proc-scroll" tabindex="0" role="group" aria-label="流程图，窄屏上可左右滚动">{svg}</div>'
+        f'<div class="rc-proc-scroll" tabindex="0" role="group" aria-label="流程图">{svg}</div>'
         f'<figcaption>{hesc(proc.get("title", key))}</figcaption></figure>',
         "",
     ]

@@ -17,7 +17,11 @@ Generated pages (in memory, nothing is written into content/):
     training/cards/index.md       the deck: list, and (folded) answers + coverage of the national set
     training/cards/<id>.md        one card: decide first (outcome + reasons), then reveal
     training/quiz.md              self-study quiz over all cards, scored in the page only
-    training/projector.md         one card per screen, large type, arrow keys
+    training/projector.md         one card per screen, large type, arrow keys; also one slide per
+                                  talking point of the explainers (content/understand/: each
+                                  section's heading and key sentence), shown only when chosen
+                                  (?cards=talk-…): a plan's 讲解 row links those of the explainers it
+                                  names
     training/handouts/index.md    the printable handouts and how many A4 pages each prints to
     training/handouts/{summary,procedure,worksheet,deck}.md
 
@@ -58,6 +62,7 @@ CARDS_FILE = "training/cards.yaml"
 CSS = "assets/training/training.css"
 JS = "assets/training/training.js"
 MARKER = re.compile(r"^[ \t]*<!--\s*rongcuo:cards\s+([^>]*?)\s*-->[ \t]*$", re.M)
+TALK_ROW = re.compile(r"^\|[^|\n]*\|\s*讲解\s*\|.*\|[ \t]*$", re.M)  # a 讲解 row of a plan's timetable
 KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 OUTCOME_ORDER = ("eligible", "mitigable", "not_eligible", "undetermined")
 # The words of a case's real decision and of a source's reliability: rules/outcomes.yaml, read once per
@@ -563,7 +568,132 @@ def _quiz_real(card: dict, outcomes: dict) -> tuple[str, str]:
     return actual, f'<p class="rc-quiz-real">{note}</p>'
 
 
-def projector_page(cards: list[dict], compiled: dict, url: str) -> str:
+# ------------------------------------------------------------------- talking points (讲解 segments)
+
+TALK_DIR = "understand"
+# sections that point elsewhere or list sources: nothing to say in a lecture
+TALK_SKIP = ("参考来源", "接下来读什么", "想先自己理一理", "在自查中怎么体现")
+TALK_ITEMS = 4  # a point shows at most TALK_ITEMS + 2 of the entries it introduces
+
+
+def _plain(md: str) -> str:
+    """Markdown inline text as plain text (links, emphasis, footnotes, attributes, tags removed)."""
+    md = re.sub(r"<!--.*?-->", "", md)
+    md = re.sub(r"\{[:#.][^}]*\}", "", md)
+    md = re.sub(r"\[\^[^\]]*\]", "", md)
+    md = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", md)
+    md = re.sub(r"<[^>]+>", "", md)
+    md = re.sub(r"(\*\*|__|\*|==|\^\^|~~)(.+?)\1", r"\2", md)
+    return re.sub(r"\s+", " ", md).strip()
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence; the first two when the first is a short lead-in (这是最基本的一条。)."""
+    m = re.match(r"(.+?[。！？])(?=[^”’」）]|$)", text)
+    if not m:
+        return text
+    if len(m.group(1)) < 12:
+        m2 = re.match(r"(.+?[。！？])(?=[^”’」）]|$)", text[m.end():])
+        return m.group(1) + (m2.group(1) if m2 else text[m.end():])
+    return m.group(1)
+
+
+def _block_items(block: str) -> list[str]:
+    """The entries of a list, a table (first column) or a quote (one per line) in a Markdown block."""
+    lines = block.strip().split("\n")
+    if lines[0].lstrip().startswith("|"):
+        rows = [r for r in lines[2:] if r.strip().startswith("|")]
+        return [_plain(r.strip().strip("|").split("|")[0]) for r in rows]
+    if lines[0].lstrip().startswith(">"):
+        clauses = [_plain(re.sub(r"^\s*>\s?", "", ln)) for ln in lines if re.match(r"^\s*>\s*（", ln)]
+        if clauses:
+            return clauses
+        quote = _plain(" ".join(re.sub(r"^\s*>\s?", "", ln) for ln in lines)).strip("“”")
+        return [x + "；" if i < quote.count("；") else x for i, x in enumerate(quote.split("；"))]
+    return [_first_sentence(_plain(re.sub(r"^\s*(?:\d+\.|-|\*)\s+", "", li)))
+            for li in re.findall(r"^\s*(?:\d+\.|-|\*) .+$", block, re.M)]
+
+
+LABELLED = re.compile(r"^\*\*([^*]{2,12}?)[。：]?\*\*\s*(.+)$", re.S)  # "**左边是什么。** 改革就是……"
+
+
+def talk_points(docs_dir: Path) -> dict[str, dict]:
+    """The explainers (content/understand/*.md) as talking points, one per section (##): the heading,
+    the key sentence (the first sentence of the section's first paragraph, or of its first quote or
+    list item) and, when that sentence introduces something ("…：", 下表), the entries it introduces
+    (the section's ### headings, or the items, table rows or quoted clauses that follow). A section
+    of tabs lists the tab titles; one of labelled paragraphs ("**左边是什么。**…") lists each label
+    with the paragraph's last sentence; one of notes only lists the notes' titles. page stem -> {title, points: [{id, heading, point, items}]}"""
+    out: dict[str, dict] = {}
+    for path in sorted((docs_dir / TALK_DIR).glob("*.md")):
+        _fm_data, body = _front_matter(path)
+        title_m = re.search(r"^# (.+)$", body, re.M)
+        page = {"title": _plain(title_m.group(1)) if title_m else path.stem, "points": []}
+        for sec in re.split(r"^## ", body, flags=re.M)[1:]:
+            head, _, rest = sec.partition("\n")
+            heading = _plain(head)
+            if any(heading.startswith(x) for x in TALK_SKIP):
+                continue
+            blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", rest) if b.strip()]
+            subheads = [_plain(re.sub(r"^\d+\.\s*", "", h)) for h in re.findall(r"^### (.+)$", rest, re.M)]
+            tabs = [_plain(t) for t in re.findall(r'^===\+?\s+"(.+)"\s*$', rest, re.M)]
+            labelled = [LABELLED.match(b.strip()) for b in blocks if not b.startswith(" ")]
+            labelled = [m for m in labelled if m]
+            point, items = "", []
+            if tabs:
+                items = tabs
+            elif subheads and rest.lstrip().startswith("###"):  # no lead-in: the steps are the point
+                items = subheads
+            elif len(labelled) >= 2:
+                for m in labelled:
+                    sentences = re.findall(r".+?[。！？](?=[^”’」）]|$)", _plain(m.group(2))) or [_plain(m.group(2))]
+                    items.append(f"{_plain(m.group(1))}：{sentences[-1]}")
+            for i, b in enumerate(blocks if not items else []):
+                first = b.lstrip()
+                if b.startswith(" ") or first.startswith(("|", "!!!", "???", "===", "<", "```", "#", "*[")):
+                    continue
+                if first.startswith(">"):
+                    text = _plain(re.sub(r"^\s*>\s?", "", b, flags=re.M))
+                elif re.match(r"^(\d+\.|-|\*) ", first):
+                    text = _plain(re.split(r"\n(?=\s*(?:\d+\.|-|\*) )", b)[0][2:].lstrip(". "))
+                else:
+                    text = _plain(b)
+                if not text:
+                    continue
+                point = _first_sentence(text)
+                if point.endswith("：") or "下表" in point:
+                    if subheads:
+                        items = subheads
+                    else:
+                        nxt = next((x for x in blocks[i + 1:] if not x.lstrip().startswith(("!!!", "<"))), "")
+                        items = _block_items(nxt) if nxt else []
+                break
+            if not point and not items:  # a section of notes only: their titles
+                items = [_plain(t) for t in re.findall(r'^(?:!!!|\?\?\?\+?) [\w-]+ "(.+)"\s*$', rest, re.M)]
+            items = [x for x in items if x][:TALK_ITEMS + 2]
+            if point or items:
+                n = len(page["points"]) + 1
+                page["points"].append({"id": f"talk-{path.stem}-{n}", "heading": heading, "point": point, "items": items})
+        out[path.stem] = page
+    return out
+
+
+def talk_slides(talks: dict[str, dict]) -> str:
+    slides = []
+    for page in talks.values():
+        for pt in page["points"]:
+            items = "".join(f"<li>{esc(x)}</li>" for x in pt["items"])
+            slides.append(
+                f'<section class="rc-slide rc-slide--talk" id="{esc(pt["id"])}" data-card="{esc(pt["id"])}" data-talk '
+                f'aria-label="讲解要点：{esc(page["title"])} · {esc(pt["heading"])}">'
+                f'<p class="rc-talk-source">讲解要点 · {esc(page["title"])}</p>'
+                f'<h2 class="rc-slide-title">{esc(pt["heading"])}</h2>'
+                + (f'<p class="rc-talk-point">{esc(pt["point"])}</p>' if pt["point"] else "")
+                + (f'<ul class="rc-talk-items">{items}</ul>' if items else "") + "</section>")
+    return "".join(slides)
+
+
+def projector_page(cards: list[dict], compiled: dict, url: str, talks: dict[str, dict] | None = None) -> str:
     lines = _fm("投影放映", "一屏一张卡片的大字放映：方向键翻页，回车揭晓。",
                 "hide:\n  - navigation\n  - toc\nsearch:\n  exclude: true")
     lines += ["# 投影放映", "",
@@ -586,8 +716,8 @@ def projector_page(cards: list[dict], compiled: dict, url: str) -> str:
               '<button type="button" class="md-button md-button--primary rc-show">揭晓结论</button>'
               '<button type="button" class="md-button rc-next">下一张 →</button>'
               '<button type="button" class="md-button rc-full">全屏</button></div>'
-              + "".join(slides) + "</div>", ""]
-    lines += ["## 参考来源", "", "- 卡片与出处见[练习卡片](cards/index.md)。", ""]
+              + "".join(slides) + talk_slides(talks or {}) + "</div>", ""]
+    lines += ["## 参考来源", "", "- 卡片与出处见[练习卡片](cards/index.md)；讲解要点摘自[读懂容错](../understand/index.md)各页。", ""]
     return "\n".join(lines)
 
 
@@ -660,7 +790,7 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
     for k in keys:
         p = procs[k]
         sheets.append(_sheet(
-            f'<h2>{esc(p.get("title", k))}</h2><figure class="rc-proc-sheet">{procedure_svg.render(k, p)}</figure>'
+            f'<h2>{esc(p.get("title", k))}</h2><figure class="rc-proc-sheet">{procedure_svg.render_pair(k, p)}</figure>'
             + _step_list(p) +
             f'<p class="rc-small">出处：{short_cite(p.get("cite"))}'
             f'（{esc(RELIABILITY.get((p.get("cite") or {}).get("reliability"), ""))}）。'
@@ -836,7 +966,9 @@ def on_files(files, config):
     f = add("training/quiz.md")
     f.content_string = quiz_page(cards, compiled, urls, f.url)
     f = add("training/projector.md")
-    f.content_string = projector_page(cards, compiled, f.url)
+    talks = talk_points(docs)
+    _state["talks"] = talks
+    f.content_string = projector_page(cards, compiled, f.url, talks)
     handouts = handout_pages(cards, compiled, as_of)
     for uri, (text, _pages) in handouts.items():
         add(uri).content_string = text
@@ -871,7 +1003,19 @@ def on_page_markdown(markdown, page, config, files):
                     f"[打印这一组的卡片和答案]({deck}?cards={group})"]
         return "\n".join(out)
 
-    return MARKER.sub(repl, markdown)
+    markdown = MARKER.sub(repl, markdown)
+    talks = _state.get("talks") or {}
+
+    def talk_row(m: re.Match) -> str:
+        row = m.group(0)
+        stems = [st for st in re.findall(rf"\]\((?:\.\./)*{TALK_DIR}/([\w-]+)\.md[^)]*\)", row) if st in talks]
+        ids = [pt["id"] for st in dict.fromkeys(stems) for pt in talks[st]["points"]]
+        if not ids:
+            return row
+        proj = posixpath.relpath("training/projector.md", here)
+        return row.rstrip().rstrip("|").rstrip() + f"、[放映本段讲解要点（{len(ids)} 张）]({proj}?cards={','.join(ids)}) |"
+
+    return TALK_ROW.sub(talk_row, markdown)
 
 
 def on_page_content(html_text, page, config, files):

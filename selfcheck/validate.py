@@ -373,7 +373,7 @@ def expr_facts(expr: Any) -> set[str]:
 ITEM_KEYS = ("id", "title", "when", "text", "cite")
 ITEM_OPTIONAL = ("verbatim", "effective", "until", "note", "replaces", "more_lenient_because")
 RULESET_KEYS = ("id", "title", "short", "issuer", "effective", "last_reviewed", "source", "advice", "coverage")
-RULESET_OPTIONAL = ("number", "until", "note", "distinctions", "scale", "jurisdiction", "extends", "scope",
+RULESET_OPTIONAL = ("number", "until", "effective_known", "note", "distinctions", "scale", "jurisdiction", "extends", "scope",
                     *ITEM_KINDS)
 
 
@@ -389,6 +389,9 @@ def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: l
         out[key] = c.text(data, (), key)
     out["number"] = c.text(data, (), "number") if data.get("number") is not None else None
     out["effective"] = c.date(data, (), "effective")
+    # false: no source states the date the set took effect; `effective` is the stand-in the checker
+    # dates by (the note says which), and the pages show 施行日期 不详
+    out["effective_known"] = c.boolean(data, (), "effective_known", True)
     out["until"] = c.date(data, (), "until")
     out["last_reviewed"] = c.date(data, (), "last_reviewed")
     source = data.get("source")

@@ -62,7 +62,8 @@ def test_procedures_are_svg_with_every_step(built_site: Path, compiled_rules: di
     procs = compiled_rules.get("procedures") or {}
     assert procs, "rules/procedure.yaml has no procedure"
     html = (built_site / "rules" / "procedures" / "index.html").read_text(encoding="utf-8")
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc"') == len(procs)
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc rc-proc-wide"') == len(procs)
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc rc-proc-tall"') == len(procs)
     for proc in procs.values():
         for step in [s for st in proc["stages"] for s in st["steps"]] + list(proc.get("appeal", [])):
             assert f'id="{step["id"]}"' in html and f'id="{step["id"]}-box"' in html, step["id"]

@@ -162,7 +162,8 @@ def test_quiz_score(pg):
 
 def test_projector_keys(pg):
     open_page(pg, "training/projector/")
-    slides = pg.locator(".rc-slide")
+    assert pg.locator(".rc-slide[data-talk]:visible").count() == 0  # talking points only when chosen
+    slides = pg.locator(".rc-slide:not([data-talk])")
     n = slides.count()
     visible = lambda: [i for i in range(n) if slides.nth(i).is_visible()]  # noqa: E731
     assert visible() == [0]
@@ -309,7 +310,7 @@ def test_every_card_reveals_the_checkers_verdict_in_the_browser(pg, cards, rb):
 def test_projector_runs_a_plans_group(pg, built_site):
     """The group links on the session plans project only those cards, in the plan's order."""
     plan = (built_site / "training" / "plan-1-new-cadres" / "index.html").read_text(encoding="utf-8")
-    m = re.search(r'href="(\.\./projector/\?cards=([^"#]+))"', plan)
+    m = re.search(r'href="(\.\./projector/\?cards=((?!talk-)[^"#]+))"', plan)
     assert m, "plan 1 has no group projector link"
     ids = m.group(2).split(",")
     open_page(pg, "training/" + m.group(1)[3:])
@@ -361,7 +362,7 @@ def test_projector_slides_fit_the_screen_before_and_after_reveal(browser, base_u
     page.goto(base_url + "training/projector/", wait_until="load")
     assert not page.locator(".md-header").is_visible() and not page.locator("h1").is_visible()
     assert page.locator(".rc-counter").is_visible() and page.locator(".rc-slide-num:visible").count() == 0
-    slides = page.locator(".rc-slide")
+    slides = page.locator(".rc-slide:not([data-talk])")
     body = page.locator("body")
     overflow = []
     for i in range(slides.count()):
@@ -395,7 +396,7 @@ def test_a_plans_group_prints_just_its_cards(pg, built_site):
     plan = (built_site / "training" / "plan-1-new-cadres" / "index.html").read_text(encoding="utf-8")
     m = re.search(r'href="(\.\./handouts/deck/\?cards=([^"#]+))"', plan)
     assert m, "plan 1 has no link that prints its group"
-    assert m.group(2) in re.search(r'href="\.\./projector/\?cards=([^"#]+)"', plan).group(1)  # the same selection
+    assert m.group(2) in re.search(r'href="\.\./projector/\?cards=((?!talk-)[^"#]+)"', plan).group(1)  # the same selection
     ids = m.group(2).split(",")[:3]
     open_page(pg, "training/handouts/deck/?cards=" + ",".join(ids))
     fronts = pg.eval_on_selector_all(".rc-deck-card", "els => els.map(e => [e.dataset.card, e.querySelector('.rc-card-num').textContent])")
@@ -407,3 +408,90 @@ def test_a_plans_group_prints_just_its_cards(pg, built_site):
     pg.emulate_media(media="print")
     assert len(_pdf_pages(pg.pdf(format="A4", print_background=False))) == expected
     assert_private(pg)
+
+
+# ------------------------------------------------------------------ talking points for 讲解 segments
+
+def _sections(stem: str) -> list[str]:
+    """The ## headings of an explainer, read from its source, without the ones that only point elsewhere."""
+    text = (CONTENT / "understand" / f"{stem}.md").read_text(encoding="utf-8")
+    heads = [re.sub(r"\s*\{[^}]*\}$", "", h).strip() for h in re.findall(r"^## (.+)$", text, re.M)]
+    return [h for h in heads if not h.startswith(training.TALK_SKIP)]
+
+
+def _talk_links(built_site, plan: str) -> dict[str, list[str]]:
+    """A plan's 讲解 rows (their time) -> the ids of the talking-point slides their link projects."""
+    page = (built_site / "training" / plan / "index.html").read_text(encoding="utf-8")
+    out = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        if len(cells) > 1 and cells[1].strip() == "讲解":
+            m = re.search(r'href="\.\./projector/\?cards=(talk-[^"#]+)"', row)
+            assert m, (plan, cells[0])
+            out[cells[0].strip()] = m.group(1).split(",")
+    return out
+
+
+@pytest.mark.parametrize(("when", "stems"), [("10–25 分钟", ["three-distinctions", "which-errors"]),
+                                           ("55–70 分钟", ["who", "how"])])
+def test_the_90_minute_plans_talk_segments_have_slides_from_the_explainers(pg, built_site, when, stems):
+    ids = _talk_links(built_site, "plan-2-leaders")[when]
+    assert all(i.startswith("talk-") for i in ids)
+    open_page(pg, "training/projector/?cards=" + ",".join(ids))
+    headings = []
+    for k in range(len(ids)):
+        (cur,) = pg.eval_on_selector_all(".rc-slide", "els => els.filter(e => !e.hidden).map(e => e.id)")
+        assert cur == ids[k]
+        s = pg.locator(f"#{cur}")
+        headings.append(s.locator(".rc-slide-title").text_content())
+        assert s.locator(".rc-talk-point, .rc-talk-items li").count() >= 1, cur  # one point, said in words
+        assert not pg.locator(".rc-show").is_visible()  # nothing to reveal on a talking point
+        pg.locator("body").press(["ArrowRight", "PageDown", " "][k % 3])
+    # one slide per section of the explainers the row names, in page order
+    assert headings == [h for st in stems for h in _sections(st)]
+    assert f"共 {len(ids)} 张" in pg.text_content(".rc-counter")
+    pg.locator("body").press("PageUp")
+    pg.locator("body").press("ArrowLeft")
+    (cur,) = pg.eval_on_selector_all(".rc-slide", "els => els.filter(e => !e.hidden).map(e => e.id)")
+    assert cur == ids[-3]
+    assert_private(pg)
+
+
+def test_talking_point_sentences_come_from_the_explainer(built_site):
+    page = (built_site / "training" / "projector" / "index.html").read_text(encoding="utf-8")
+    talks = re.findall(r'<section class="rc-slide rc-slide--talk" id="talk-([\w-]+?)-\d+"(.*?)</section>', page, re.S)
+    assert len(talks) > 15
+    for stem, body in talks:
+        source = re.sub(r"[*`]|\[\^[^\]]*\]|\]\([^)]*\)|\[|\{[^}]*\}", "", (CONTENT / "understand" / f"{stem}.md").read_text(encoding="utf-8"))
+        source = re.sub(r"\s+", "", source)
+        for m in re.findall(r'<p class="rc-talk-point">(.*?)</p>', body):
+            sentence = re.sub(r"\s+", "", html_unescape(m))
+            assert sentence[:20] in source, (stem, sentence[:30])
+
+
+def html_unescape(s: str) -> str:
+    import html
+
+    return html.unescape(s)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_talking_point_slides_fit_the_screen(browser, base_url, built_site, size):
+    width, height = size
+    ids = [i for ids in _talk_links(built_site, "plan-2-leaders").values() for i in ids]
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.goto(base_url + "training/projector/?cards=" + ",".join(ids), wait_until="load")
+    assert not page.locator(".md-header").is_visible()
+    overflow = []
+    for _ in ids:
+        s = page.locator(".rc-slide:visible")
+        box = s.evaluate("""s => ({id: s.id, scroll: s.scrollHeight, client: s.clientHeight,
+                                  bottom: s.getBoundingClientRect().bottom, page: document.documentElement.scrollHeight,
+                                  px: parseFloat(getComputedStyle(s).fontSize)})""")
+        if box["scroll"] > box["client"] + 1 or box["bottom"] > height + 1 or box["page"] > height + 1:
+            overflow.append(box)
+        assert box["px"] >= (24 if height >= 1080 else 16), box
+        page.locator("body").press("ArrowRight")
+    assert overflow == []
+    ctx.close()

@@ -156,7 +156,8 @@
   function setupProjector(p) {
     if (!ready(p)) return;
     var every = all(".rc-slide", p);
-    var slides = every;
+    // talking-point slides (讲解) are shown only when a plan's link asks for them
+    var slides = every.filter(function (s) { return !s.hasAttribute("data-talk"); });
     // ?cards=id1,id2 projects only that group, in that order (the links on the session plans)
     var wanted = new URLSearchParams(location.search).get("cards");
     if (wanted) {
@@ -186,11 +187,14 @@
       slides.forEach(function (s, j) { s.hidden = j !== current; });
       counter.textContent = "第 " + (current + 1) + " 张，共 " + slides.length + " 张";
       p.setAttribute("data-current", slides[current].getAttribute("data-card"));
-      showBtn.textContent = answerOf(current).hidden ? "揭晓结论" : "收起结论";
+      var a = answerOf(current);
+      showBtn.hidden = !a;   // a talking point has nothing to reveal
+      if (a) showBtn.textContent = a.hidden ? "揭晓结论" : "收起结论";
       fit();
     }
     function toggle() {
       var a = answerOf(current);
+      if (!a) return;
       a.hidden = !a.hidden;
       if (a.hidden) slides[current].removeAttribute("data-revealed");
       else slides[current].setAttribute("data-revealed", "");

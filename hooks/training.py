@@ -628,7 +628,7 @@ def talk_points(docs_dir: Path) -> dict[str, dict]:
     for path in sorted((docs_dir / TALK_DIR).glob("*.md")):
         _fm_data, body = _front_matter(path)
         title_m = re.search(r"^# (.+)$", body, re.M)
-        page = {"title": _plain(title_m.group(1)) if title_m else path.stem, "points": []}
+        page: dict[str, Any] = {"title": _plain(title_m.group(1)) if title_m else path.stem, "points": []}
         for sec in re.split(r"^## ", body, flags=re.M)[1:]:
             head, _, rest = sec.partition("\n")
             heading = _plain(head)
@@ -637,9 +637,9 @@ def talk_points(docs_dir: Path) -> dict[str, dict]:
             blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", rest) if b.strip()]
             subheads = [_plain(re.sub(r"^\d+\.\s*", "", h)) for h in re.findall(r"^### (.+)$", rest, re.M)]
             tabs = [_plain(t) for t in re.findall(r'^===\+?\s+"(.+)"\s*$', rest, re.M)]
-            labelled = [LABELLED.match(b.strip()) for b in blocks if not b.startswith(" ")]
-            labelled = [m for m in labelled if m]
-            point, items = "", []
+            labelled = [m for b in blocks if not b.startswith(" ") if (m := LABELLED.match(b.strip()))]
+            point: str = ""
+            items: list[str] = []
             if tabs:
                 items = tabs
             elif subheads and rest.lstrip().startswith("###"):  # no lead-in: the steps are the point

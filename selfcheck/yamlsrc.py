@@ -58,9 +58,10 @@ def _loader(yaml: Any) -> Any:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _syntax_problem(exc: Any, file: str, first_line: int) -> Problem:
+def _syntax_problem(exc: Any, file: str, first_line: int, lines: int) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else 1
+    # an unclosed bracket is reported at the end of input, the line after the last: name the last line
+    line = min(mark.line + 1, max(lines, 1)) if mark is not None else 1
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     if "nesting depth" in what:
         what = f"嵌套过深（{what}）"
@@ -106,7 +107,7 @@ def parse(text: str, file: str, first_line: int = 1) -> Located:
             raise ParseFailure(problems)
         node = yaml.compose(text, Loader=_loader(yaml))
     except yaml.YAMLError as exc:
-        raise ParseFailure([_syntax_problem(exc, file, first_line)]) from None
+        raise ParseFailure([_syntax_problem(exc, file, first_line, len(text.splitlines()))]) from None
     lines: dict[Path, int] = {}
     if node is None:
         return Located(file, None, {(): first_line})

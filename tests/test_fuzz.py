@@ -160,7 +160,8 @@ def test_malformed_facts_through_stdin_and_batch():
             assert_rejected(*run(["evaluate", "--facts", "-"], stdin=text), what=f"stdin #{n}")
         else:
             good = json.dumps({"intent": "inadvertent"})
-            code, out, err = run(["batch"], stdin=f"{good}\n{text.replace(chr(10), ' ')}\n")
+            # one line: every line break Python's text reading knows (\r, \x85, \u2028…) becomes a space
+            code, out, err = run(["batch"], stdin=f"{good}\n{' '.join(text.splitlines())}\n")
             # batch streams: the good line keeps its verdict, the bad one gets an error record in its place
             what = f"batch #{n} {text[:200]!r}"
             assert code == 1, (what, code, err[:300])

@@ -136,22 +136,27 @@ def render(key: str, proc: dict) -> str:
                       + (' stroke-dasharray="6 4"' if dashed else "") + f' marker-end="url(#{uid}-arrow)"/>')
     width = 8 + len(columns) * col_w + (len(columns) - 1) * COL_GAP + 8
     height = bottom + 8
+    body = "".join(parts) + "".join(arrows) + "".join(b.svg(i + 1) for i, b in enumerate(boxes))
+    return _svg_document(uid, key, proc, "rc-proc-wide", f"{width:.0f}", f"{height:.0f}", "从左到右、自上而下", body)
+
+
+def _svg_document(uid: str, key: str, proc: dict, variant: str, width: str, height: str, order: str,
+                  body: str) -> str:
+    """The <svg> of a procedure diagram (wide or tall): its title, a description saying how many
+    stages and steps it has and in which order to read them, the arrowhead marker, and the body."""
     step_count = sum(len(s.get("steps", [])) for s in proc.get("stages", []))
     appeal_steps = proc.get("appeal") or []
     desc = (f"{len(proc.get('stages', []))} 个阶段、{step_count} 个步骤"
-            + (f"，另有 {len(appeal_steps)} 个申诉复核步骤" if appeal_steps else "") + "，从左到右、自上而下依次进行。"
+            + (f"，另有 {len(appeal_steps)} 个申诉复核步骤" if appeal_steps else "") + f"，{order}依次进行。"
             "各步骤的文字说明见图下方的列表。")
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc rc-proc-wide" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-labelledby="{uid}-title {uid}-desc">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc {variant}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{uid}-title {uid}-desc">'
         f'<title id="{uid}-title">流程图：{_esc(proc.get("title", key))}</title>'
         f'<desc id="{uid}-desc">{_esc(desc)}</desc>'
         f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path class="rc-proc-arrowhead" d="M0,0 L10,5 L0,10 z"/>'
-        f'</marker></defs>'
-        + "".join(parts) + "".join(arrows)
-        + "".join(b.svg(i + 1) for i, b in enumerate(boxes))
-        + "</svg>"
+        f'</marker></defs>' + body + "</svg>"
     )
 
 
@@ -211,20 +216,7 @@ def render_tall(key: str, proc: dict) -> str:
             prev_bottom = y + h
             y = prev_bottom + GAP
     height = (prev_bottom or y) + 4
-    step_count = sum(len(s.get("steps", [])) for s in proc.get("stages", []))
-    appeal_steps = proc.get("appeal") or []
-    desc = (f"{len(proc.get('stages', []))} 个阶段、{step_count} 个步骤"
-            + (f"，另有 {len(appeal_steps)} 个申诉复核步骤" if appeal_steps else "") + "，自上而下依次进行。"
-            "各步骤的文字说明见图下方的列表。")
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="rc-proc rc-proc-tall" viewBox="0 0 {TALL_W} {height:.0f}" '
-        f'width="{TALL_W}" height="{height:.0f}" role="img" aria-labelledby="{uid}-title {uid}-desc">'
-        f'<title id="{uid}-title">流程图：{_esc(proc.get("title", key))}</title>'
-        f'<desc id="{uid}-desc">{_esc(desc)}</desc>'
-        f'<defs><marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        f'markerHeight="7" orient="auto-start-reverse"><path class="rc-proc-arrowhead" d="M0,0 L10,5 L0,10 z"/>'
-        f'</marker></defs>' + "".join(parts) + "</svg>"
-    )
+    return _svg_document(uid, key, proc, "rc-proc-tall", str(TALL_W), f"{height:.0f}", "自上而下", "".join(parts))
 
 
 def _tall_arrow(uid: str, y1: float, y2: float, dashed: bool) -> str:

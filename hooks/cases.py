@@ -360,10 +360,6 @@ def _basis(x: dict) -> str:
     return f"（{BASIS_LABEL[x['basis']]}）" if x.get("basis") in BASIS_LABEL else ""
 
 
-def _verdict_text(v: dict) -> str:
-    return present.outcome_line(v)
-
-
 def _verdict_short(v: dict) -> str:
     """The headline; an undetermined verdict says whether 符合容错情形 is already ruled out."""
     if v["outcome"] == "undetermined" and "eligible" not in {p["id"] for p in v["possible_outcomes"]}:
@@ -444,7 +440,7 @@ def discipline_block(rb, c: dict) -> str:
         if v["fallback"]:
             notes.append(f"※ {v['fallback']['note']}")
         why = _unstated(v) if v["outcome"] == "undetermined" else "—"
-        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(_verdict_text(v))} | {_md(why)} |")
+        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(present.outcome_line(v))} | {_md(why)} |")
     lines.append("")
     lines += notes and [" ".join(notes), ""] or []
     lines += ["全部纪律处分案例见[案例库](index.md#discipline)。", ""]

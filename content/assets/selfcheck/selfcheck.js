@@ -264,10 +264,7 @@ function init(root) {
 
   function answers() {
     const facts = {};
-    for (const fs of form.querySelectorAll("fieldset[data-fact]")) {
-      const v = form.querySelector(`input[name="f-${fs.dataset.fact}"]:checked`);
-      facts[fs.dataset.fact] = v ? v.value : "unknown";
-    }
+    for (const fs of form.querySelectorAll("fieldset[data-fact]")) facts[fs.dataset.fact] = valueOf(fs.dataset.fact);
     for (const q of form.querySelectorAll("[data-quantity]")) {
       const input = q.querySelector("input");
       const s = input.value.trim();
@@ -358,16 +355,6 @@ function init(root) {
   });
 
   root.querySelector("#rc-sc-print-answers").addEventListener("click", () => { renderReview(); window.print(); });
-
-  // A source link in the verdict opens in a new tab, so the answers on this page are not left (leaving
-  // would wipe them); set when followed, so it holds for whatever renders the verdict.
-  verdictBox.addEventListener("click", (ev) => {
-    const a = ev.target.closest && ev.target.closest("a[href]");
-    if (a && new URL(a.href, location.href).origin !== location.origin) {
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-    }
-  }, true);
 
   function showVerdictBox() {
     form.hidden = true;

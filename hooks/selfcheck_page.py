@@ -38,6 +38,7 @@ import build_selfcheck  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _paths import error  # noqa: E402
+from rules_render import effective_text  # noqa: E402
 
 FORM_MARK = '<div id="rc-selfcheck-form"></div>'
 CHECKLIST_MARK = '<div id="rc-selfcheck-checklist"></div>'
@@ -200,7 +201,7 @@ def start_html(compiled: dict, total: int) -> str:
         note = f'{state}{escape(cov["note"])}' if cov.get("note") else state.rstrip("：")
         h.append(f'<li data-ruleset="{escape(rs["id"])}" data-complete="{"false" if state else "true"}">'
                  f'<strong>{escape(rs["short"])}</strong>：{escape(rs["title"])}'
-                 f'（{escape(rs["effective"])} 起施行）。{note}</li>')
+                 f'（施行日期：{escape(effective_text(rs))}）。{note}</li>')
     h.append('</ul><p>每一条规定的原文、出处和可靠程度，见<a href="../rules/">各地规定</a>。</p></section>')
     return "".join(h)
 

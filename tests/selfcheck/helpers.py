@@ -12,6 +12,16 @@ PAGE = "selfcheck/"
 AS_OF = "2025-06-30"
 
 
+def open_from_home_by_instant_navigation(page, base_url: str) -> None:
+    """Load the home page and follow its link to the self-check; the theme must swap the page in place
+    (instant navigation: the marker set on the home page's window survives)."""
+    page.goto(base_url)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.click(".md-content a[href$='selfcheck/'] >> nth=0")
+    page.wait_for_selector("#rc-selfcheck")
+    assert page.evaluate("() => window.__sameDocument === true"), "not an instant (same-document) navigation"
+
+
 def wait_ready(page, timeout=90_000):
     page.wait_for_function("() => window.rongcuoSelfcheck && ['ready', 'failed'].includes(window.rongcuoSelfcheck.state)",
                            timeout=timeout)

@@ -8,7 +8,15 @@ from __future__ import annotations
 import json
 import re
 
-from tests.selfcheck.helpers import AS_OF, PAGE, begin, fill_form, submit, wait_ready
+from tests.selfcheck.helpers import (
+    AS_OF,
+    PAGE,
+    begin,
+    fill_form,
+    open_from_home_by_instant_navigation,
+    submit,
+    wait_ready,
+)
 
 STEP = "() => document.getElementById('rc-sc-steptext').textContent"
 STATE = "() => history.state && history.state.rcStep"
@@ -47,6 +55,10 @@ def test_start_page_states_time_storage_and_coverage_from_the_rules(context, bas
     for rid, complete, li in items:
         rs = next(r for r in latest.values() if r["id"] == rid)
         assert rs["title"] in li and rs["coverage"]["note"] in li
+        # the date as the rule pages give it: 不详 where no source states it (the stand-in is not shown)
+        date = rs["effective"].split("-")
+        assert ("施行日期：不详" in li) == (rs.get("effective_known") is False), li
+        assert (f"{int(date[0])}年{int(date[1])}月{int(date[2])}日" in li) == (rs.get("effective_known") is not False), li
         assert (complete == "false") == (rs["coverage"]["complete"] is False)
         assert ("收录不完整" in li) == (complete == "false")
     assert any(c == "false" for _, c, _ in items), "the collected rule sets include incomplete ones"
@@ -91,10 +103,7 @@ def test_back_and_forward_move_between_steps_and_back_from_the_start_leaves(cont
 
 def test_back_and_forward_after_instant_navigation_and_reload_clears(context, base_url):
     page = context.new_page()
-    page.goto(base_url)
-    page.evaluate("() => { window.__sameDocument = true; }")
-    page.click(".md-content a[href$='selfcheck/'] >> nth=0")
-    page.wait_for_selector("#rc-selfcheck")
+    open_from_home_by_instant_navigation(page, base_url)
     page.wait_for_function("() => document.getElementById('rc-selfcheck').dataset.rcInit === '1'")
     begin(page)
     page.click("#rc-sc-next")

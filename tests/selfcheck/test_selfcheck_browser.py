@@ -11,7 +11,17 @@ import pytest
 
 from selfcheck.errors import InputError
 from selfcheck.explain import dumps, evaluate
-from tests.selfcheck.helpers import AS_OF, PAGE, begin, cli, fill_form, scenarios, submit, wait_ready
+from tests.selfcheck.helpers import (
+    AS_OF,
+    PAGE,
+    begin,
+    cli,
+    fill_form,
+    open_from_home_by_instant_navigation,
+    scenarios,
+    submit,
+    wait_ready,
+)
 from tests.site.conftest import AXE, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -231,11 +241,7 @@ def test_instant_navigation_away_drops_the_last_verdict(context, base_url):
 
 def test_instant_navigation_from_home(context, base_url):
     page = context.new_page()
-    page.goto(base_url)
-    page.evaluate("() => { window.__sameDocument = true; }")
-    page.click(".md-content a[href$='selfcheck/'] >> nth=0")
-    page.wait_for_selector("#rc-selfcheck")
-    assert page.evaluate("() => window.__sameDocument === true"), "not an instant (same-document) navigation"
+    open_from_home_by_instant_navigation(page, base_url)
     wait_ready(page)
     fill_form(page, {"intent": "inadvertent"}, "national", AS_OF)
     submit(page)

@@ -345,9 +345,10 @@ def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -
                    f'<thead><tr><th scope="col">区分</th><th scope="col">判断</th></tr></thead><tbody>{rows}</tbody></table>')
     if v["missing_facts"]:
         out.append("<p><strong>还需要查清的事实：</strong>" + "；".join(esc(m["question"]) for m in v["missing_facts"]) + "</p>")
-    if full and v["would_change"]:
-        items = "".join(f"<li>{esc(c)}</li>" for c in present.would_change(_rulebase(compiled), v)[:12])
-        more = f"<li>……另有 {len(v['would_change']) - 12} 种单项变化</li>" if len(v["would_change"]) > 12 else ""
+    changes = present.would_change(_rulebase(compiled), v) if full else []
+    if changes:
+        items = "".join(f"<li>{esc(c)}</li>" for c in changes[:12])
+        more = f"<li>……另有 {len(changes) - 12} 种单项变化</li>" if len(changes) > 12 else ""
         out.append(f'<details class="rc-would"><summary>哪些单项事实改变会改变结论</summary><ul>{items}{more}</ul></details>')
     if full and card.get("by_jurisdiction") and len(card["by_jurisdiction"]) > 1:
         rows = "".join(f"<tr><td>{esc(j['short'])}</td><td>{esc(j['label'])}</td></tr>" for j in card["by_jurisdiction"])

@@ -97,6 +97,9 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
                 out[fid] = new
     if problems:
         raise FactsError(problems)
+    for fact in rb.facts:  # a question the earlier answers rule out takes its declared answer (facts.yaml)
+        if fact.value_if_not_asked and out[fact.id] == UNKNOWN and fact.not_asked_given(out):
+            out[fact.id] = fact.value_if_not_asked
     if read_as:
         out[READ_AS] = read_as
     if "loss_level" in facts:

@@ -38,6 +38,9 @@ class Fact:
     topic: str = ""  # a short name for sentences ("造成的损失"); the question without its mark if none
     # asked only when one of these earlier facts has one of these values (facts.yaml asked_when)
     asked_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # the answer taken when the earlier answers are known and the question is therefore not put
+    # (facts.yaml value_if_not_asked); "" = it stays unknown
+    value_if_not_asked: str = ""
 
     @property
     def name(self) -> str:
@@ -46,6 +49,11 @@ class Fact:
     def is_asked(self, answers: dict[str, Any]) -> bool:
         """Whether the question is put, given the answers so far (an unasked fact stays unknown)."""
         return not self.asked_when or any(answers.get(f) in vals for f, vals in self.asked_when)
+
+    def not_asked_given(self, answers: dict[str, Any]) -> bool:
+        """Whether the earlier answers are known and rule the question out (not merely unanswered)."""
+        return bool(self.asked_when) and not self.is_asked(answers) and all(
+            answers.get(f, "unknown") != "unknown" for f, _ in self.asked_when)
 
     @cached_property
     def value_ids(self) -> tuple[str, ...]:
@@ -143,7 +151,8 @@ class RuleBase:
         facts = tuple(
             Fact(f["id"], f["question"], f["help"], f["dimension"], f["ordered"],
                  tuple(Value(v["id"], v["label"], v.get("help", "")) for v in f["values"]), f.get("topic", ""),
-                 tuple((k, tuple(vs)) for k, vs in f.get("asked_when", {}).items()))
+                 tuple((k, tuple(vs)) for k, vs in f.get("asked_when", {}).items()),
+                 f.get("value_if_not_asked", ""))
             for f in data["facts"]
         )
         quantities = tuple(Quantity(q["id"], q["question"], q["help"], q["unit"]) for q in data["quantities"])

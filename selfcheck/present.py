@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from .model import KINDS, Fact, RuleBase
+from .model import KINDS, UNKNOWN, Fact, RuleBase
 
 Format = Literal["text", "md", "html"]
 MARK = {"hit": "✗", "not_hit": "✓", "met": "✓", "unmet": "✗", "unknown": "？"}
@@ -190,8 +190,8 @@ def verdict_text(rb: RuleBase, v: dict[str, Any]) -> str:
     if v["coverage"]["note"] and not v["coverage"]["complete"]:
         lines += ["", f"■ {p['coverage']}", f"  {v['coverage']['note']}"]
     lines += ["", f"■ {p['unclear']}"]
-    lines += [f"  - {m['question']}" + (f"（{s}）" if (s := settles(rb, v, m['id'])) else "") for m in v["missing_facts"]] \
-        or [f"  {p['unclear_none']}"]
+    lines += [f"  - {m['question']}" + (f"（{s}）" if (s := _settles_text(rb, v, m['id'])) else "")
+              for m in v["missing_facts"]] or [f"  {p['unclear_none']}"]
     changes = would_change(rb, v)
     if changes:
         lines += ["", f"■ {p['would_change']}"] + [f"  - {c}" for c in changes]
@@ -218,15 +218,43 @@ def settles(rb: RuleBase, v: dict[str, Any], fact_id: str) -> str:
     return fill(p["settles"], changes="；".join(items)) if items else ""
 
 
+def _settles_text(rb: RuleBase, v: dict[str, Any], fact_id: str) -> str:
+    first = asked_after(rb, fact_id) if not_put(rb, v, fact_id) else None
+    return first[1] if first else settles(rb, v, fact_id)
+
+
 def _fact(rb: RuleBase, fact_id: str) -> Fact | None:
     return next((f for f in rb.facts if f.id == fact_id), None)
 
 
+def shown_changes(rb: RuleBase, v: dict[str, Any]) -> list[dict[str, Any]]:
+    """The verdict's single changes that fit the answers given: none to a question those answers do
+    not put (facts.yaml asked_when), which the user could not answer differently."""
+    return [c for c in v["would_change"] if (f := _fact(rb, c["fact"])) is None or f.is_asked(v["facts"])]
+
+
+def not_put(rb: RuleBase, v: dict[str, Any], fact_id: str) -> bool:
+    """Whether the user was not asked this question, given their other answers (facts.yaml asked_when):
+    its value is then unknown or the one the rules imply (value_if_not_asked)."""
+    f = _fact(rb, fact_id)
+    return f is not None and not f.is_asked(v["facts"]) and v["facts"].get(fact_id) in (UNKNOWN, f.value_if_not_asked)
+
+
+def asked_after(rb: RuleBase, fact_id: str) -> tuple[str, str] | None:
+    """For a conditional question: (the earlier fact it depends on, a sentence saying to answer that first)."""
+    f = _fact(rb, fact_id)
+    if f is None or not f.asked_when:
+        return None
+    first = f.asked_when[0][0]
+    return first, fill(rb.texts["presenter"]["asked_after"], question=rb.fact(first).question)
+
+
 def would_change(rb: RuleBase, v: dict[str, Any]) -> list[str]:
-    """The single answers that, given differently, would change the outcome (for checking one's answers)."""
+    """The single answers that, given differently, would change the outcome (for checking one's
+    answers; shown_changes, in that order)."""
     p = rb.texts["presenter"]
     out = []
-    for c in v["would_change"]:
+    for c in shown_changes(rb, v):
         fact = _fact(rb, c["fact"])
         topic = fact.name if fact else c["question"]
         out.append(fill(p["would_change_item"], topic=topic, to=c["to_label"], **{"from": c["from_label"]},
@@ -311,8 +339,11 @@ def _unclear_html(rb: RuleBase, v: dict[str, Any]) -> str:
     items = []
     for m in v["missing_facts"]:
         s = settles(rb, v, m["id"]) or (p["settles_none"] if v["outcome"] != "undetermined" else "")
+        goto = m["id"]
+        if not_put(rb, v, m["id"]) and (first := asked_after(rb, m["id"])):  # not asked yet: answer that first
+            goto, s = first[0], first[1]
         items.append(f'<li><strong>{h(m["question"])}</strong>{f"<br>{h(s)}" if s else ""} '
-                     f'<button type="button" class="rc-sc-link" data-rc-goto="{h(m["id"])}" '
+                     f'<button type="button" class="rc-sc-link" data-rc-goto="{h(goto)}" '
                      f'aria-label="{h(p["fill_in"])}：{h(m["question"])}">{h(p["fill_in"])}</button></li>')
     return f'<section class="rc-v-unclear"><h3>{h(p["unclear"])}</h3><ul class="rc-sc-missing">{"".join(items)}</ul></section>'
 
@@ -359,7 +390,7 @@ def answers(rb: RuleBase, v: dict[str, Any]) -> list[tuple[str, str, str]]:
     out = []
     for f in rb.facts:
         value = v["facts"].get(f.id)
-        if value is None:
+        if value is None or not_put(rb, v, f.id):  # not asked, given the other answers
             continue
         out.append((f.id, f.question, f.label(str(value), rb.unknown_label)))
     for q in rb.quantities:
@@ -428,7 +459,7 @@ def verdict_html(rb: RuleBase, v: dict[str, Any], comparison: dict[str, Any] | N
     basis.append(f'<h3>{h(p["would_change"])}</h3>' + (
         '<ul class="rc-sc-changes">' + "".join(
             f'<li data-fact="{h(c["fact"])}" data-to="{h(c["to"])}">{h(t)}</li>'
-            for c, t in zip(v["would_change"], changes, strict=True)) + "</ul>"
+            for c, t in zip(shown_changes(rb, v), changes, strict=True)) + "</ul>"
         if changes else f'<p>{h(p["would_change_none"])}</p>'))
     basis.append(_procedure_html(texts, v))
     if v.get("scope"):

@@ -142,7 +142,7 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
     pending: list[tuple[dict[str, Any], Any, Path]] = []
     for i, fact in enumerate(c.items(data, (), "facts")):
         p = ("facts", i)
-        if not c.mapping(fact, p, ("id", "question", "help", "dimension", "values"), ("ordered", "topic", "asked_when")):
+        if not c.mapping(fact, p, ("id", "question", "help", "dimension", "values"), ("ordered", "topic", "asked_when", "value_if_not_asked")):
             continue
         fid = c.ident(fact, p, seen)
         if fact.get("dimension") not in DIMENSIONS:
@@ -175,10 +175,21 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
             }
             if "asked_when" in fact:
                 pending.append((entry, fact, p))
+            elif "value_if_not_asked" in fact:
+                c.add(p + ("value_if_not_asked",), "value_if_not_asked 只用于带 asked_when 的题目",
+                      fix="删去 value_if_not_asked，或给这一题写上 asked_when")
             out["facts"].append(entry)
     conditional = {e["id"] for e, _, _ in pending}
     for entry, fact, p in pending:
         entry["asked_when"] = _asked_when(c, fact, p, entry, out, conditional)
+        if "value_if_not_asked" in fact:  # the answer implied when the earlier answers rule the question out
+            implied = _value(fact["value_if_not_asked"])
+            known = [v["id"] for v in entry["values"]]
+            if implied not in known:
+                c.add(p + ("value_if_not_asked",), f"事实 {entry['id']} 没有取值 {implied!r}", ", ".join(known),
+                      "写这一题的取值之一：前面的回答排除了这一题时，它就取这个值")
+            else:
+                entry["value_if_not_asked"] = implied
     for i, q in enumerate(c.items(data, (), "quantities")):
         p = ("quantities", i)
         if c.mapping(q, p, ("id", "question", "help", "unit")):
@@ -495,7 +506,7 @@ TEXT_BLOCKS: dict[str, Any] = {
     "decisions": ("exempted", "reduced", "refused"),
     "source_reliability": ("official", "secondary", "weak"),
     # selfcheck/present.py: the words around a verdict, and the application draft
-    "presenter": ("title", "print_title", "printed_on", "applied", "version", "next", "receiver", "unclear", "unclear_none", "settles", "settles_none", "settle_item", "fill_in", "basis", "meaning", "tolerance", "general", "coverage", "possible", "reasons", "quote", "gist", "source", "read_from", "note", "no_cite", "origin", "unknown_facts", "distinctions", "tolerable_side", "other_side", "would_change", "would_change_item", "would_change_none", "procedure", "appeal", "read_as", "compare", "compare_region", "compare_outcome", "compare_show", "answers", "jurisdiction", "as_of", "scope", "print", "edit", "restart", "draft"),
+    "presenter": ("title", "print_title", "printed_on", "applied", "version", "next", "receiver", "unclear", "unclear_none", "settles", "settles_none", "settle_item", "fill_in", "asked_after", "basis", "meaning", "tolerance", "general", "coverage", "possible", "reasons", "quote", "gist", "source", "read_from", "note", "no_cite", "origin", "unknown_facts", "distinctions", "tolerable_side", "other_side", "would_change", "would_change_item", "would_change_none", "procedure", "appeal", "read_as", "compare", "compare_region", "compare_outcome", "compare_show", "answers", "jurisdiction", "as_of", "scope", "print", "edit", "restart", "draft"),
     "application": ("title_eligible", "title_mitigable", "intro", "to", "opening_eligible", "opening_mitigable", "what", "what_blank", "facts", "basis", "remedy", "remedy_blank", "materials", "materials_list", "materials_note", "sign", "receiver", "print", "back"),
 }
 

@@ -55,7 +55,21 @@ def outcome(rs: Any, facts: dict[str, str], order: dict[str, list[str]], as_of: 
     return "not_eligible"
 
 
+def implied(rb: Any, facts: dict[str, str]) -> dict[str, str]:
+    """The facts with each unknown, unasked question set to its declared answer (facts.yaml
+    value_if_not_asked) where every earlier fact it depends on is given and none puts it."""
+    out = dict(facts)
+    for f in rb.facts:
+        if not f.value_if_not_asked or out.get(f.id, "unknown") != "unknown":
+            continue
+        given = [out.get(dep, "unknown") for dep, _ in f.asked_when]
+        if "unknown" not in given and not any(out[dep] in vals for dep, vals in f.asked_when):
+            out[f.id] = f.value_if_not_asked
+    return out
+
+
 def completions(rb: Any, facts: dict[str, str]) -> itertools.product:
+    facts = implied(rb, facts)
     domains = [[facts[f.id]] if facts.get(f.id, "unknown") != "unknown" else list(f.value_ids) for f in rb.facts]
     ids = [f.id for f in rb.facts]
     return (dict(zip(ids, combo, strict=True)) for combo in itertools.product(*domains))

@@ -203,6 +203,7 @@ def test_determinate_verdicts_hold_for_sampled_completions(jurisdiction, facts, 
     order = oracle.order_of(RB)
     v = evaluate(RB, facts, jurisdiction, AS_OF)
     possible = {o["id"] for o in v["possible_outcomes"]}
+    facts = oracle.implied(RB, facts)
     for _ in range(30):
         full = {f.id: facts[f.id] if facts[f.id] != "unknown" else data.draw(st.sampled_from(f.value_ids))
                 for f in RB.facts}

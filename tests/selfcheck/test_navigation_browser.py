@@ -155,7 +155,8 @@ def test_history_and_url_never_hold_an_answer(context, base_url):
 
 
 def test_a_conditional_question_is_asked_only_given_its_condition(context, base_url, rb):
-    """dissent (异议) only after a collective decision (facts.yaml asked_when); undone → unknown."""
+    """dissent (异议) only after a collective decision (facts.yaml asked_when); undone → its answer is
+    dropped, and the checker reads it as 未提出异议 (value_if_not_asked)."""
     fact = rb.fact("dissent")
     cond = dict(fact.asked_when)
     assert cond == {"decision_procedure": ("followed",)}
@@ -184,6 +185,9 @@ def test_a_conditional_question_is_asked_only_given_its_condition(context, base_
     last = submit(page)
     assert last["request"]["facts"]["dissent"] == "unknown"
     assert last["request"]["facts"]["decision_procedure"] == "reported_afterwards"
+    # a decision not made collectively leaves nothing to object to (facts.yaml value_if_not_asked)
+    assert json.loads(last["json"])["facts"]["dissent"] == "none"
+    assert fact.question not in page.inner_text("#rc-sc-verdict")
     # asked and answered: the answer reaches the checker
     page.click(".rc-sc-actions button:nth-of-type(2)")  # 修改回答 → the review
     page.click("#rc-sc-review button[aria-label='修改：" + rb.fact("decision_procedure").question + "']")

@@ -323,33 +323,11 @@ def _rulebase(compiled: dict) -> Any:
     return hit[1]
 
 
-ADMONITION = {"eligible": "success", "mitigable": "warning", "not_eligible": "failure", "undetermined": "question"}
-
-
 def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -> str:
-    """The revealed part of a card: the checker's verdict with reasons and citations."""
+    """The revealed part of a card: the checker's verdict (worded by the presenter), then the card's
+    own parts: the same facts in each rule set, the facts, the real decision and the discussion."""
     v = card["verdict"]
-    out = [f'<div class="admonition {ADMONITION.get(v["outcome"], "note")} rc-outcome rc-outcome--{esc(v["outcome"])}">'
-           f'<p class="admonition-title">检查器的结论：{esc(v["headline"])}</p><p>{esc(v["meaning"])}</p>']
-    if v.get("why"):
-        out.append("<ul class=\"rc-why\">" + "".join(f"<li>{esc(w)}</li>" for w in v["why"]) + "</ul>")
-    if v["outcome"] == "undetermined":
-        out.append("<p>取决于尚未查清的事实，可能的结果：" + "、".join(esc(o["label"]) for o in v["possible_outcomes"]) + "</p>")
-    out.append(f'<p class="rc-small">依据：{esc(v["jurisdiction_title"])}；按 {esc(v["as_of"])} 施行的规定。'
-               "这是自查工具的推演，不是认定结论。</p></div>")
-    # reasons: what decides the outcome first; the items that are simply not hit / not met folded
-    out.append(present.reasons_html(compiled["texts"], v, full=full, fold=True))
-    if full and v["three_distinctions"]:
-        rows = "".join(f"<tr><td>{esc(d['title'])}</td><td>{esc(d['status_label'])}</td></tr>" for d in v["three_distinctions"])
-        out.append('<table class="rc-distinctions"><caption>三个区分开来：事实落在哪一侧</caption>'
-                   f'<thead><tr><th scope="col">区分</th><th scope="col">判断</th></tr></thead><tbody>{rows}</tbody></table>')
-    if v["missing_facts"]:
-        out.append("<p><strong>还需要查清的事实：</strong>" + "；".join(esc(m["question"]) for m in v["missing_facts"]) + "</p>")
-    changes = present.would_change(_rulebase(compiled), v) if full else []
-    if changes:
-        items = "".join(f"<li>{esc(c)}</li>" for c in changes[:12])
-        more = f"<li>……另有 {len(changes) - 12} 种单项变化</li>" if len(changes) > 12 else ""
-        out.append(f'<details class="rc-would"><summary>哪些单项事实改变会改变结论</summary><ul>{items}{more}</ul></details>')
+    out = [present.card_verdict_html(_rulebase(compiled), v, full=full)]
     if full and card.get("by_jurisdiction") and len(card["by_jurisdiction"]) > 1:
         rows = "".join(f"<tr><td>{esc(j['short'])}</td><td>{esc(j['label'])}</td></tr>" for j in card["by_jurisdiction"])
         out.append('<table class="rc-jur"><caption>同样的事实按各地规定自查</caption>'

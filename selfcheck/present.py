@@ -319,6 +319,39 @@ def distinctions_html(texts: dict[str, Any], v: dict[str, Any]) -> str:
     return f'<h3>{h(p["distinctions"])}</h3><ul class="rc-sc-distinctions">{items}</ul>'
 
 
+CARD_BOX = {"eligible": "success", "mitigable": "warning", "not_eligible": "failure", "undetermined": "question"}
+
+
+def card_verdict_html(rb: RuleBase, v: dict[str, Any], full: bool = True) -> str:
+    """A verdict on a training card or a projector slide: the outcome box, the reasons (what decides
+    first, the rest folded), the three distinctions, what is still unclear and, in full, the answers
+    that would change it (the first twelve)."""
+    texts = rb.texts
+    p = texts["presenter"]
+    o = v["outcome"]
+    out = [f'<div class="admonition {CARD_BOX.get(o, "note")} rc-outcome rc-outcome--{h(o)}">'
+           f'<p class="admonition-title">{h(fill(p["card_title"], headline=v["headline"]))}</p><p>{h(v["meaning"])}</p>']
+    if v.get("why"):
+        out.append('<ul class="rc-why">' + "".join(f"<li>{h(w)}</li>" for w in v["why"]) + "</ul>")
+    if o == "undetermined":
+        out.append(f'<p>{h(fill(p["card_possible"], outcomes="、".join(x["label"] for x in v["possible_outcomes"])))}</p>')
+    out.append(f'<p class="rc-small">{h(applied(texts, v))}。{h(p["card_note"])}</p></div>')
+    out.append(reasons_html(texts, v, full=full, fold=True))
+    if full and v["three_distinctions"]:
+        rows = "".join(f"<tr><td>{h(d['title'])}</td><td>{h(d['status_label'])}</td></tr>" for d in v["three_distinctions"])
+        out.append(f'<table class="rc-distinctions"><caption>{h(p["card_distinctions"])}</caption>'
+                   f'<thead><tr><th scope="col">{h(p["card_distinction"])}</th><th scope="col">{h(p["card_side"])}</th></tr></thead>'
+                   f"<tbody>{rows}</tbody></table>")
+    if v["missing_facts"]:
+        out.append(f"<p><strong>{h(p['unclear'])}：</strong>" + "；".join(h(m["question"]) for m in v["missing_facts"]) + "</p>")
+    changes = would_change(rb, v) if full else []
+    if changes:
+        items = "".join(f"<li>{h(c)}</li>" for c in changes[:12])
+        more = f'<li>{h(fill(p["card_more_changes"], n=str(len(changes) - 12)))}</li>' if len(changes) > 12 else ""
+        out.append(f'<details class="rc-would"><summary>{h(p["card_changes"])}</summary><ul>{items}{more}</ul></details>')
+    return "".join(out)
+
+
 def _next_html(rb: RuleBase, v: dict[str, Any]) -> str:
     p = rb.texts["presenter"]
     ns = v["next_steps"]

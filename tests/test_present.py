@@ -70,6 +70,17 @@ def test_every_output_says_the_same_verdict(rb, jurisdiction, name, sc):
     words = set(re.findall(r"[A-Za-z0-9_-]+", shown))
     assert not (words & ids_of(rb)), (name, words & ids_of(rb))
     assert "rules/" not in shown and "content/" not in shown
+    # a training card and a projector slide: the same headline, reasons with their citations, unclear facts
+    card, slide = present.card_verdict_html(rb, v), present.card_verdict_html(rb, v, full=False)
+    for out in (card, slide):
+        assert v["headline"] in visible(out) and present.applied(rb.texts, v) in visible(out), name
+        assert not (set(re.findall(r"[A-Za-z0-9_-]+", visible(out))) & ids_of(rb)), name
+    for r in v["reasons"]:
+        assert r["title"] in visible(card) and present.cite(rb.texts, r["cite"], "html") in card, (name, r["id"])
+    for m in v["missing_facts"]:
+        assert m["question"] in visible(card) and m["question"] in visible(slide)
+    for c in present.would_change(rb, v)[:12]:
+        assert html.escape(c) in card and html.escape(c) not in slide
     # the draft: made only where the verdict allows an application, with the facts and the clauses met
     draft = present.application_html(rb, v)
     if v["outcome"] not in ("eligible", "mitigable"):

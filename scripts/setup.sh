@@ -19,7 +19,7 @@
 #      scripts/lock_requirements.py), sdists built without build isolation (so with that backend),
 #      then the project itself: pip install --no-deps --no-build-isolation -e .
 #   3. npm ci (package.json + package-lock.json: pyodide for the self-check, copied into the site by
-#      hooks/selfcheck_page.py; axe-core for the accessibility test). Also for `site`.
+#      hooks/selfcheck_page.py; axe-core for the accessibility test; ESLint, @eslint/js and globals for the page-script lint). Also for `site`.
 # Stamp files (.venv/.rongcuo-stamp, node_modules/.rongcuo-stamp) hold a hash of the inputs; a step
 # runs again only when its inputs change.
 set -euo pipefail
@@ -91,7 +91,7 @@ else
   echo "$STAMP" > .venv/.rongcuo-stamp
 fi
 
-# --- 3. npm packages (site and all: pyodide for the self-check, axe-core for the tests) ----------
+# --- 3. npm packages (site and all: pyodide for the self-check, axe-core and ESLint for the tests) --
 if true; then
   NSTAMP=$(hash_of package.json package-lock.json)
   if [ -f node_modules/.rongcuo-stamp ] && [ "$(cat node_modules/.rongcuo-stamp)" = "$NSTAMP" ]; then

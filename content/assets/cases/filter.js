@@ -8,30 +8,30 @@
 
   /* Which rows match: every select with a value must equal the row's data-<name>. */
   function matches(row, criteria) {
-    for (var name in criteria) {
+    for (const name in criteria) {
       if (criteria[name] && row.getAttribute("data-" + name) !== criteria[name]) return false;
     }
     return true;
   }
 
   function init() {
-    var form = document.getElementById("rc-case-filter");
-    var table = document.getElementById("rc-cases");
+    const form = document.getElementById("rc-case-filter");
+    const table = document.getElementById("rc-cases");
     if (!form || !table || form.getAttribute("data-ready")) return;
     form.setAttribute("data-ready", "1");
-    var selects = form.querySelectorAll("select[data-filter]");
-    var rows = table.querySelectorAll("tbody tr");
-    var count = document.getElementById("rc-case-count");
-    var empty = document.getElementById("rc-case-empty");
+    const selects = form.querySelectorAll("select[data-filter]");
+    const rows = table.querySelectorAll("tbody tr");
+    const count = document.getElementById("rc-case-count");
+    const empty = document.getElementById("rc-case-empty");
 
     function apply() {
-      var criteria = {};
-      for (var i = 0; i < selects.length; i++) {
+      const criteria = {};
+      for (let i = 0; i < selects.length; i++) {
         criteria[selects[i].getAttribute("data-filter")] = selects[i].value;
       }
-      var shown = 0;
-      for (var j = 0; j < rows.length; j++) {
-        var ok = matches(rows[j], criteria);
+      let shown = 0;
+      for (let j = 0; j < rows.length; j++) {
+        const ok = matches(rows[j], criteria);
         rows[j].hidden = !ok;
         if (ok) shown++;
       }

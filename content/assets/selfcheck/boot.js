@@ -7,10 +7,11 @@
 // (selfcheck.js) adopts the worker and its queued messages, or starts the worker itself if it runs
 // first. Idempotent; after instant navigation (no new <head>) selfcheck.js starts the worker.
 (function () {
+  "use strict";
   if (window.__rcSelfcheckBoot) return;
-  var me = document.currentScript;
+  const me = document.currentScript;
   if (!me || typeof WebAssembly !== "object" || typeof Worker !== "function") return;
-  var cfg, url;
+  let cfg, url;
   try {
     cfg = JSON.parse(me.getAttribute("data-config"));
     url = new URL("worker.mjs", me.src);
@@ -19,8 +20,8 @@
   function start() {
     if (window.__rcSelfcheckBoot) return;
     try {
-      var w = new Worker(url, { type: "module", name: "rongcuo-selfcheck" });
-      var queue = [];
+      const w = new Worker(url, { type: "module", name: "rongcuo-selfcheck" });
+      const queue = [];
       w.onmessage = function (e) { queue.push(e.data); };
       w.onerror = function (e) { queue.push({ type: "failed", message: e.message || "worker error" }); };
       w.postMessage(Object.assign({ type: "init" }, cfg));

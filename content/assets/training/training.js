@@ -22,24 +22,24 @@
   /* ---------------------------------------------------------------- one card: decide, then reveal */
   function setupCard(card) {
     if (!ready(card)) return;
-    var decide = one(".rc-decide", card);
-    var reveal = one(".rc-reveal", card);
-    var msg = one(".rc-decide-msg", card);
-    var showBtn = one(".rc-reveal-btn", card);
-    var resetBtn = one(".rc-reset-btn", card);
-    var compare = one(".rc-compare", card);
-    var note = one(".rc-note", card);
-    var status = {};
+    const decide = one(".rc-decide", card);
+    const reveal = one(".rc-reveal", card);
+    const msg = one(".rc-decide-msg", card);
+    const showBtn = one(".rc-reveal-btn", card);
+    const resetBtn = one(".rc-reset-btn", card);
+    const compare = one(".rc-compare", card);
+    const note = one(".rc-note", card);
+    let status = {};
     try { status = JSON.parse(card.getAttribute("data-status") || "{}"); } catch (e) { status = {}; }
     if (!decide || !reveal || !showBtn) return;
 
     function labelOfInput(input) { return text(input.parentNode); }
     function itemLabel(id) {
-      var li = one('.rc-sc-r[data-id="' + id + '"] .rc-sc-status', reveal);
+      const li = one('.rc-sc-r[data-id="' + id + '"] .rc-sc-status', reveal);
       return text(li);
     }
     function itemTitle(id) {
-      var box = one('input[type=checkbox][value="' + id + '"]', decide);
+      const box = one('input[type=checkbox][value="' + id + '"]', decide);
       return box ? labelOfInput(box) : id;
     }
     function setLocked(locked) {
@@ -49,14 +49,14 @@
     }
 
     showBtn.addEventListener("click", function () {
-      var chosen = one("input[type=radio]:checked", decide);
-      var reasons = all("input[type=checkbox]:checked", decide).map(function (b) { return b.value; });
-      var own = note ? note.value.trim() : "";
+      const chosen = one("input[type=radio]:checked", decide);
+      const reasons = all("input[type=checkbox]:checked", decide).map(function (b) { return b.value; });
+      const own = note ? note.value.trim() : "";
       if (!chosen) { msg.textContent = "请先在第一步选出您的判断。"; return; }
       if (!reasons.length && !own) { msg.textContent = "请在第二步至少勾选一条理由，或写下您的理由。"; return; }
       msg.textContent = "";
-      var expected = card.getAttribute("data-outcome");
-      var parts = [];
+      const expected = card.getAttribute("data-outcome");
+      const parts = [];
       if (chosen.value === expected) {
         parts.push("您的判断与检查器一致：" + card.getAttribute("data-outcome-label") + "。");
         card.setAttribute("data-result", "right");
@@ -65,13 +65,13 @@
                    card.getAttribute("data-outcome-label") + "”。");
         card.setAttribute("data-result", "wrong");
       }
-      var agree = [], differ = [];
+      const agree = [], differ = [];
       reasons.forEach(function (id) {
-        var st = status[id];
+        const st = status[id];
         if (st === "hit" || st === "met") agree.push(itemTitle(id));
         else differ.push(itemTitle(id) + "（检查器：" + (itemLabel(id) || "未涉及") + "）");
       });
-      var missed = Object.keys(status).filter(function (id) {
+      const missed = Object.keys(status).filter(function (id) {
         return (status[id] === "hit" || status[id] === "met") && reasons.indexOf(id) < 0;
       }).map(itemTitle);
       if (agree.length) parts.push("您勾选的理由中，检查器也认定成立的：" + agree.join("；") + "。");
@@ -92,7 +92,7 @@
         reveal.hidden = true;
         card.removeAttribute("data-result");
         setLocked(false);
-        var first = one("input", decide);
+        const first = one("input", decide);
         if (first) first.focus();
       });
     }
@@ -101,8 +101,8 @@
   /* ---------------------------------------------------------------- quiz: scored in the page only */
   function setupQuiz(quiz) {
     if (!ready(quiz)) return;
-    var score = 0, answered = 0;
-    var scoreEl = one(".rc-score", quiz), answeredEl = one(".rc-answered", quiz);
+    let score = 0, answered = 0;
+    const scoreEl = one(".rc-score", quiz), answeredEl = one(".rc-answered", quiz);
     function show() {
       scoreEl.textContent = String(score);
       answeredEl.textContent = String(answered);
@@ -110,17 +110,17 @@
       quiz.setAttribute("data-answered", String(answered));
     }
     all(".rc-quiz-q", quiz).forEach(function (q) {
-      var btn = one(".rc-quiz-submit", q);
-      var fb = one(".rc-quiz-feedback", q);
-      var verdict = one(".rc-quiz-verdict", q);
-      var msg = one(".rc-quiz-msg", q);
+      const btn = one(".rc-quiz-submit", q);
+      const fb = one(".rc-quiz-feedback", q);
+      const verdict = one(".rc-quiz-verdict", q);
+      const msg = one(".rc-quiz-msg", q);
       btn.addEventListener("click", function () {
-        var chosen = one("input[type=radio]:checked", q);
+        const chosen = one("input[type=radio]:checked", q);
         if (!chosen) { if (msg) msg.textContent = "请先选一个结论。"; return; }
         if (msg) msg.textContent = "";
-        var checker = chosen.value === q.getAttribute("data-answer");
-        var real = chosen.value === q.getAttribute("data-actual");  // a real case: its real outcome counts too
-        var right = checker || real;
+        const checker = chosen.value === q.getAttribute("data-answer");
+        const real = chosen.value === q.getAttribute("data-actual");  // a real case: its real outcome counts too
+        const right = checker || real;
         answered += 1;
         if (right) score += 1;
         q.setAttribute("data-result", right ? "right" : "wrong");
@@ -134,7 +134,7 @@
         show();
       });
     });
-    var restart = one(".rc-quiz-restart", quiz);
+    const restart = one(".rc-quiz-restart", quiz);
     if (restart) {
       restart.addEventListener("click", function () {
         score = 0; answered = 0;
@@ -142,7 +142,7 @@
           all("input", q).forEach(function (el) { el.disabled = false; el.checked = false; });
           one(".rc-quiz-submit", q).hidden = false;
           one(".rc-quiz-feedback", q).hidden = true;
-          var msg = one(".rc-quiz-msg", q);
+          const msg = one(".rc-quiz-msg", q);
           if (msg) msg.textContent = "";
           q.removeAttribute("data-result");
         });
@@ -155,45 +155,45 @@
   /* ---------------------------------------------------------------- projector: one card per screen */
   function setupProjector(p) {
     if (!ready(p)) return;
-    var every = all(".rc-slide", p);
+    const every = all(".rc-slide", p);
     // talking-point slides (讲解) are shown only when a plan's link asks for them
-    var slides = every.filter(function (s) { return !s.hasAttribute("data-talk"); });
+    let slides = every.filter(function (s) { return !s.hasAttribute("data-talk"); });
     // ?cards=id1,id2 projects only that group, in that order (the links on the session plans)
-    var wanted = new URLSearchParams(location.search).get("cards");
+    const wanted = new URLSearchParams(location.search).get("cards");
     if (wanted) {
-      var group = wanted.split(",").map(function (id) {
+      const group = wanted.split(",").map(function (id) {
         return every.filter(function (s) { return s.id === id.trim(); })[0];
       }).filter(Boolean);
       if (group.length) slides = group;
     }
     if (!slides.length) return;
     every.forEach(function (s) { if (slides.indexOf(s) < 0) s.hidden = true; });
-    var counter = one(".rc-counter", p);
-    var showBtn = one(".rc-show", p);
-    var current = 0;
-    var start = decodeURIComponent((location.hash || "").slice(1));
+    const counter = one(".rc-counter", p);
+    const showBtn = one(".rc-show", p);
+    let current = 0;
+    const start = decodeURIComponent((location.hash || "").slice(1));
     slides.forEach(function (s, i) { if (s.id === start) current = i; });
 
     function answerOf(i) { return one(".rc-slide-answer", slides[i]); }
     // While presenting, the slide's type is shrunk in 5 % steps only as far as it needs to fit the screen.
     function fit() {
-      var s = slides[current];
+      const s = slides[current];
       s.style.removeProperty("--rc-fit");
       if (!document.documentElement.classList.contains("rc-presenting")) return;
-      for (var k = 1; k > 0.5 && s.scrollHeight > s.clientHeight + 1; k -= 0.05) s.style.setProperty("--rc-fit", k.toFixed(2));
+      for (let k = 1; k > 0.5 && s.scrollHeight > s.clientHeight + 1; k -= 0.05) s.style.setProperty("--rc-fit", k.toFixed(2));
     }
     function go(i) {
       current = Math.max(0, Math.min(slides.length - 1, i));
       slides.forEach(function (s, j) { s.hidden = j !== current; });
       counter.textContent = "第 " + (current + 1) + " 张，共 " + slides.length + " 张";
       p.setAttribute("data-current", slides[current].getAttribute("data-card"));
-      var a = answerOf(current);
+      const a = answerOf(current);
       showBtn.hidden = !a;   // a talking point has nothing to reveal
       if (a) showBtn.textContent = a.hidden ? "揭晓结论" : "收起结论";
       fit();
     }
     function toggle() {
-      var a = answerOf(current);
+      const a = answerOf(current);
       if (!a) return;
       a.hidden = !a.hidden;
       if (a.hidden) slides[current].removeAttribute("data-revealed");
@@ -215,7 +215,7 @@
     one(".rc-prev", p).addEventListener("click", p.rcProjector.prev);
     one(".rc-next", p).addEventListener("click", p.rcProjector.next);
     showBtn.addEventListener("click", toggle);
-    var fullBtn = one(".rc-full", p);
+    const fullBtn = one(".rc-full", p);
     if (fullBtn) fullBtn.addEventListener("click", full);
     p.classList.add("rc-projector--on");
     document.documentElement.classList.add("rc-presenting");
@@ -224,13 +224,13 @@
   }
 
   function onKey(e) {
-    var p = document.querySelector("[data-rc-projector]");
+    const p = document.querySelector("[data-rc-projector]");
     if (!p || !p.rcProjector || e.altKey || e.ctrlKey || e.metaKey) return;
-    var t = e.target;
-    var tag = t && t.tagName ? t.tagName.toLowerCase() : "";
+    const t = e.target;
+    const tag = t && t.tagName ? t.tagName.toLowerCase() : "";
     if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) return;
-    var onControl = tag === "button" || tag === "a";
-    var act = null;
+    const onControl = tag === "button" || tag === "a";
+    let act = null;
     switch (e.key) {
       case "ArrowRight": case "PageDown": act = p.rcProjector.next; break;
       case "ArrowLeft": case "PageUp": act = p.rcProjector.prev; break;
@@ -253,21 +253,21 @@
   // ?cards=id1,id2 keeps only those cards, in that order, numbered 1..n, and lays them out again on
   // A4 sheets (fronts, then answers), so the printout is exactly the session's set.
   function setupDeck(d) {
-    var wanted = new URLSearchParams(location.search).get("cards");
+    const wanted = new URLSearchParams(location.search).get("cards");
     if (!wanted || !ready(d)) return;
-    var ids = wanted.split(",").map(function (x) { return x.trim(); });
+    const ids = wanted.split(",").map(function (x) { return x.trim(); });
     function pick(sel) {
       return ids.map(function (id) { return all(sel, d).filter(function (e) { return e.getAttribute("data-card") === id; })[0]; })
         .filter(Boolean);
     }
-    var fronts = pick(".rc-deck-card"), answers = pick(".rc-deck-answer");
+    const fronts = pick(".rc-deck-card"), answers = pick(".rc-deck-answer");
     if (!fronts.length) return;
-    var frontSheet = one(".rc-sheet--deck", d), answerSheet = one(".rc-sheet--answers", d);
-    var foot = one(".rc-sheet-foot", frontSheet), heading = one("h2", answerSheet);
+    const frontSheet = one(".rc-sheet--deck", d), answerSheet = one(".rc-sheet--answers", d);
+    const foot = one(".rc-sheet-foot", frontSheet), heading = one("h2", answerSheet);
     function sheets(cells, per, cls, head) {
-      var out = [];
-      for (var i = 0; i < cells.length; i += per) {
-        var s = document.createElement("section");
+      const out = [];
+      for (let i = 0; i < cells.length; i += per) {
+        const s = document.createElement("section");
         s.className = "rc-sheet " + cls;
         if (head) s.appendChild(head.cloneNode(true));
         cells.slice(i, i + per).forEach(function (c, k) {
@@ -279,8 +279,8 @@
       }
       return out;
     }
-    var a = sheets(fronts, Number(d.getAttribute("data-rc-per-page")) || 3, "rc-sheet--deck", null);
-    var b = sheets(answers, Number(d.getAttribute("data-rc-answers-per-page")) || 6, "rc-sheet--answers", heading);
+    const a = sheets(fronts, Number(d.getAttribute("data-rc-per-page")) || 3, "rc-sheet--deck", null);
+    const b = sheets(answers, Number(d.getAttribute("data-rc-answers-per-page")) || 6, "rc-sheet--answers", heading);
     d.replaceChildren.apply(d, a.concat(b));
     d.setAttribute("data-rc-pages", String(a.length + b.length));
     d.setAttribute("data-rc-front-pages", String(a.length));

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .model import KINDS, LEVELS, UNKNOWN, Item, RuleBase, RuleSet
+from .model import KINDS, UNKNOWN, Item, RuleBase, RuleSet
 
 Expr = tuple[Any, ...]  # ("a", fact_index, mask) | ("&", children) | ("|", children) | ("!", child)
 State = tuple[int, ...]
@@ -477,5 +477,5 @@ def value_of_bit(ev: Evaluator, i: int, bit: int) -> str:
     return ev.ordered[i][bit.bit_length() - 1]
 
 
-__all__ = ["AGGRAVATED", "EXEMPT", "GAP", "LEVELS", "MITIGATED", "REDUCED", "Analysis", "Evaluator", "closure",
+__all__ = ["AGGRAVATED", "EXEMPT", "GAP", "MITIGATED", "REDUCED", "Analysis", "Evaluator", "closure",
            "evaluator", "value_of_bit"]

@@ -15,7 +15,7 @@ from typing import Any
 from .engine import AGGRAVATED, EXEMPT, GAP, MITIGATED, REDUCED, evaluator, value_of_bit
 from .errors import FactsError, Problem
 from .facts import READ_AS, derived_loss_levels, normalize_facts
-from .model import KINDS, OUTCOMES, QUANTITIES, UNKNOWN, Item, RuleBase, RuleSet
+from .model import KINDS, OUTCOMES, UNKNOWN, Item, RuleBase, RuleSet
 from .present import cn_date, fill, titled
 
 SCHEMA = 1
@@ -118,7 +118,7 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
         "would_change": changes,
         "next_steps": view["next_steps"],
         "facts": {**{f.id: facts[f.id] for f in rb.facts},
-                  **{q: facts.get(q) for q in QUANTITIES if q in facts},
+                  **{q: facts.get(q) for q in rb.quantity_ids if q in facts},
                   "loss_level_possible": loss_levels},
         "disclaimer": texts["disclaimer"],
     }

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import FactsError, Problem
-from .model import LEVELS, QUANTITIES, UNKNOWN, RuleBase
+from .model import LOSS_LEVEL, UNKNOWN, RuleBase
 
 UNKNOWN_WORDS = {UNKNOWN, "不清楚", "unknown", ""}
 # Key of the normalized facts that lists how legacy facts were read: [{fact, value, read_as, note}].
@@ -34,7 +34,7 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
     quantities = {q.id for q in rb.quantities}
     legacy = {old["id"]: old for old in rb.legacy}
     out: dict[str, Any] = {f.id: UNKNOWN for f in rb.facts}
-    out.update({q: None for q in QUANTITIES if q in quantities})
+    out.update({q: None for q in rb.quantity_ids})
     read_as: list[dict[str, Any]] = []
     for key, value in raw.items():
         if key == READ_AS and isinstance(value, list):  # already normalized once: keep how it was read
@@ -102,10 +102,10 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
             out[fact.id] = fact.value_if_not_asked
     if read_as:
         out[READ_AS] = read_as
-    if "loss_level" in facts:
+    if LOSS_LEVEL in facts:
         possible = derived_loss_levels(rb, out)
-        if out["loss_level"] != UNKNOWN and out["loss_level"] not in possible:
-            given = "，".join(f"{q}={out[q]}" for q in QUANTITIES if out.get(q) is not None)
+        if out[LOSS_LEVEL] != UNKNOWN and out[LOSS_LEVEL] not in possible:
+            given = "，".join(f"{q}={out[q]}" for q in rb.quantity_ids if out.get(q) is not None)
             raise FactsError([Problem(where(("loss_level",)),
                                       f"后果程度 loss_level={out['loss_level']} 与按数量换算的结果（{given} ⇒ "
                                       f"{'、'.join(possible)}）不一致",
@@ -115,22 +115,23 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
 
 
 def level_of(rb: RuleBase, quantity: str, amount: float) -> int:
-    """Index in LEVELS reached by one quantity (0 when the amount is zero)."""
+    """Index in rb.loss_levels reached by one quantity (0 when the amount is zero)."""
     if amount <= 0:
         return 0
     for lv in (rb.scale or {}).get("levels", []):  # sorted most severe first
         bound = lv.get(quantity)
         if bound is not None and amount >= bound:
-            return LEVELS.index(lv["level"])
+            return rb.loss_levels.index(lv["level"])
     return 1
 
 
 def derived_loss_levels(rb: RuleBase, facts: dict[str, Any]) -> list[str]:
     """The loss levels the given quantities allow (all of them when none is given)."""
-    given: dict[str, float] = {q: facts[q] for q in QUANTITIES if facts.get(q) is not None}
+    levels = rb.loss_levels
+    given: dict[str, float] = {q: facts[q] for q in rb.quantity_ids if facts.get(q) is not None}
     if not given:
-        return list(LEVELS)
+        return list(levels)
     low = max(level_of(rb, q, a) for q, a in given.items())
-    if len(given) == len(QUANTITIES):
-        return [LEVELS[low]]
-    return list(LEVELS[low:])
+    if len(given) == len(rb.quantity_ids):
+        return [levels[low]]
+    return list(levels[low:])

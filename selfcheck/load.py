@@ -16,7 +16,7 @@ from typing import Any
 from . import validate as v
 from .errors import FactsError, Problem, RuleError
 from .facts import normalize_facts
-from .model import RuleBase
+from .model import LOSS_LEVEL, RuleBase
 from .yamlsrc import Located, ParseFailure, parse
 
 FIXED_FILES = ("facts.yaml", "scale.yaml", "outcomes.yaml", "procedure.yaml")
@@ -138,7 +138,9 @@ def compile_rules_with_problems(rules_dir: Path) -> tuple[dict[str, Any], list[P
     texts_data, texts_file = data("outcomes.yaml")
     texts = v.compile_texts(texts_data, texts_file, locate, problems) if texts_data is not None else {}
     scale_data, scale_file = data("scale.yaml")
-    scale = v.compile_scale(scale_data, scale_file, locate, problems) if scale_data is not None else None
+    loss_levels = next(([x["id"] for x in f["values"]] for f in vocab_data["facts"] if f["id"] == LOSS_LEVEL), [])
+    scale = (v.compile_scale(scale_data, scale_file, locate, problems, loss_levels,
+                             [q["id"] for q in vocab_data["quantities"]]) if scale_data is not None else None)
     seen: dict[str, str] = {}
     rulesets = []
     file_of: dict[str, str] = {}

@@ -16,8 +16,7 @@ OUTCOMES = ("eligible", "mitigable", "not_eligible", "undetermined")
 KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 TOLERANCE_KINDS = ("exclusions", "conditions", "situations", "reductions")
 GENERAL_KINDS = ("aggravations", "mitigations")
-LEVELS = ("none", "ordinary", "larger", "major", "especially_major")
-QUANTITIES = ("economic_loss_wan", "deaths", "serious_injuries")
+LOSS_LEVEL = "loss_level"  # the fact whose values are the loss levels that scale.yaml grades quantities into
 
 
 @dataclass(frozen=True)
@@ -185,6 +184,17 @@ class RuleBase:
             if f.id == fact_id:
                 return f
         raise KeyError(fact_id)
+
+    @property
+    def loss_levels(self) -> tuple[str, ...]:
+        """The loss levels from none to the most severe: the values of the fact loss_level
+        (facts.yaml). The first means no loss, the second a loss below every threshold of scale.yaml,
+        which names the others."""
+        return next((f.value_ids for f in self.facts if f.id == LOSS_LEVEL), ())
+
+    @property
+    def quantity_ids(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.quantities)
 
     def jurisdictions(self) -> list[str]:
         out: list[str] = []

@@ -550,23 +550,30 @@ def compile_texts(data: Any, file: str, locate: Locate, problems: list[Problem])
 
 # -- scales ---------------------------------------------------------------------------------------------
 
-LEVEL_ORDER = ("none", "ordinary", "larger", "major", "especially_major")
-
-
-def compile_scale(data: Any, file: str, locate: Locate, problems: list[Problem]) -> dict[str, Any] | None:
+def compile_scale(data: Any, file: str, locate: Locate, problems: list[Problem], loss_levels: Iterable[str],
+                  quantities: Iterable[str]) -> dict[str, Any] | None:
+    """scale.yaml: the lower bounds of each graded loss level, per quantity. The levels are the values
+    of the fact loss_level (facts.yaml), from no loss to the most severe: the first (no loss) and the
+    second (a loss below every bound) have no bounds; the quantities are those of facts.yaml."""
     c = Checker(file, locate, problems)
+    order, amounts = tuple(loss_levels), tuple(quantities)
     if not c.mapping(data, (), ("id", "title", "cite", "levels", "text"), ("verbatim",)):
+        return None
+    if len(order) < 3:
+        c.add((), "facts.yaml 中没有可分级的事实 loss_level（至少三个取值：无损失、一般、分级的等级）",
+              fix="在 facts.yaml 中写出事实 loss_level 及其取值，或删去 scale.yaml")
         return None
     levels = []
     for i, lv in enumerate(c.items(data, (), "levels")):
         p: Path = ("levels", i)
-        if not c.mapping(lv, p, ("level",), ("deaths", "serious_injuries", "economic_loss_wan")):
+        if not c.mapping(lv, p, ("level",), amounts):
             continue
-        if lv.get("level") not in LEVEL_ORDER[2:]:
-            c.add(p + ("level",), f"未知的后果等级 {lv.get('level')!r}", ", ".join(LEVEL_ORDER[2:]))
+        if lv.get("level") not in order[2:]:
+            c.add(p + ("level",), f"未知的后果等级 {lv.get('level')!r}", ", ".join(order[2:]),
+                  "写 facts.yaml 中事实 loss_level 的取值之一（前两个取值没有下限）")
             continue
         bounds = {}
-        for q in ("deaths", "serious_injuries", "economic_loss_wan"):
+        for q in amounts:
             v = lv.get(q)
             if v is None:
                 continue
@@ -575,7 +582,7 @@ def compile_scale(data: Any, file: str, locate: Locate, problems: list[Problem])
                 continue
             bounds[q] = v
         levels.append({"level": lv["level"], **bounds})
-    levels.sort(key=lambda lv: -LEVEL_ORDER.index(lv["level"]))
+    levels.sort(key=lambda lv: -order.index(lv["level"]))
     return {"id": c.text(data, (), "id"), "title": c.text(data, (), "title"), "text": c.text(data, (), "text"),
             "verbatim": c.boolean(data, (), "verbatim", False), "cite": compile_cite(c, data, ()), "levels": levels}
 

@@ -303,7 +303,7 @@ def index_page(rb, cases: list[dict], url_of, discipline: list[dict] | None = No
         "",
         "<table id=\"rc-cases\">",
         "<thead><tr><th scope=\"col\">年份</th><th scope=\"col\">地区</th><th scope=\"col\">案例</th>"
-        "<th scope=\"col\">实际决定</th><th scope=\"col\">三个区分开来</th><th scope=\"col\">自查工具（全国 / 江苏 / 陕西）</th></tr></thead>",
+        "<th scope=\"col\">实际决定</th><th scope=\"col\">三个区分开来</th><th scope=\"col\">自查工具（" + _e(" / ".join(_shorts(rb))) + "）</th></tr></thead>",
         "<tbody>",
     ]
     for c in sorted(cases, key=lambda c: (-int(c["data"]["year"]), c["stem"])):

@@ -44,13 +44,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from selfcheck.lint import DECISIONS, DISTINCTIONS, lint_case  # noqa: E402
+from selfcheck.lint import NO_DISTINCTION, decision_ids, distinction_ids, lint_case  # noqa: E402
 from selfcheck.load import load_rulebase  # noqa: E402
 
-OUTCOME_HELP = {"exempted": "免责（免予问责/处分）", "reduced": "减责（从轻、减轻，如诫勉、组织处理）",
-                "refused": "不予容错（申请或考虑过容错，但被认定不符合）"}
-DISTINCTION_HELP = {"d1": "先行先试的失误 vs 明知故犯", "d2": "无明确限制的探索 vs 明令禁止后我行我素",
-                    "d3": "推动发展的无意过失 vs 谋取私利", "none": "来源说不涉及", "unknown": "来源没写依据哪一条"}
+NO_DISTINCTION_HELP = dict(zip(NO_DISTINCTION, ("来源说不涉及", "来源没写依据哪一条"), strict=True))
+
+
+def distinction_help(rb) -> dict[str, str]:
+    """Each value a case's distinction may take, in the words of the rule sets' distinctions."""
+    return {**{d.id: f"{d.tolerable_side} vs {d.other_side}" for d in rb.distinctions()}, **NO_DISTINCTION_HELP}
+
+
 BODY = """
 ## 对应标准
 
@@ -171,16 +175,16 @@ def interview(rb, a: dict, stdin=sys.stdin, out=sys.stdout) -> dict:
     a["year"] = a["year"] or ask("年份（作出决定或发布的年份）", stdin=stdin, out=out)
     a["role"] = a["role"] or ask("当事人的职务或身份（按来源）", stdin=stdin, out=out)
     if not a["outcome"]:
-        for k, v in OUTCOME_HELP.items():
+        for k, v in rb.texts["decisions"].items():
             out.write(f"  {k}: {v}\n")
-        a["outcome"] = ask("实际决定", list(DECISIONS), stdin=stdin, out=out)
+        a["outcome"] = ask("实际决定", list(decision_ids(rb)), stdin=stdin, out=out)
     if not a["measures"]:
         a["measures"] = [m for m in re.split(r"[,，、]", ask("实际处理方式（多项用逗号分隔，如 免予问责、批评教育）",
                                                           stdin=stdin, out=out)) if m.strip()]
     if not a["distinction"]:
-        for k, v in DISTINCTION_HELP.items():
+        for k, v in distinction_help(rb).items():
             out.write(f"  {k}: {v}\n")
-        a["distinction"] = ask("“三个区分开来”中来源写明依据的一条", list(DISTINCTIONS), "unknown", stdin=stdin, out=out)
+        a["distinction"] = ask("“三个区分开来”中来源写明依据的一条", list(distinction_ids(rb)), "unknown", stdin=stdin, out=out)
     if not a["facts"]:
         out.write("\n下面逐项记录事实。来源没写明的直接回车（= 不清楚）。\n")
         for f in rb.facts:
@@ -211,9 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province")
     p.add_argument("--year", type=int)
     p.add_argument("--role")
-    p.add_argument("--outcome", choices=list(DECISIONS))
+    p.add_argument("--outcome", help="实际决定（取值见 rules/outcomes.yaml 的 decisions）")
     p.add_argument("--measure", action="append", default=[], help="实际处理方式，可重复")
-    p.add_argument("--distinction", choices=list(DISTINCTIONS))
+    p.add_argument("--distinction", help="来源写明依据的“三个区分开来”中的一条（取值见 rules/national.yaml 的 distinctions），或 none、unknown")
     p.add_argument("--fact", action="append", default=[], help="id=value，可重复；见 python -m selfcheck facts")
     p.add_argument("--line", action="append", default=[],
                    help="纪律处分案例越过的界线：id:basis:来源原话，可重复（id 为 d1/d2/d3 或全国规则集的排除条目；basis 为 stated 或 inferred）")

@@ -20,8 +20,7 @@ CASE_OPTIONAL = ("note", "tags", "id", "disagreement")
 # `disagreement`: {jurisdiction: {kind: …, reason: …}}, why the checker's verdict differs from the
 # published decision there (hooks/cases.py requires one for every disagreement).
 DISAGREEMENT_KINDS = ("missing_rule", "ambiguous_fact", "unexplained")
-DECISIONS = ("exempted", "reduced", "refused")
-DISTINCTIONS = ("d1", "d2", "d3", "none", "unknown")
+NO_DISTINCTION = ("none", "unknown")  # the source says no distinction applies / does not say which
 # `kind: discipline`: a published discipline case (纪委 通报, 以案说纪), NOT a 容错 decision. It has no
 # `decision`/`distinction`; instead `line` (which line it crossed, each with the source's words) and
 # `sanction` (the sanction in the source's words). The checker's verdict is shown, never compared.
@@ -58,6 +57,16 @@ def read_front_matter(path: Path) -> tuple[Any, str, int]:
     return doc, file, 2
 
 
+def decision_ids(rb: RuleBase) -> tuple[str, ...]:
+    """A published case's decisions: the keys of outcomes.yaml `decisions` (exempted, reduced, refused)."""
+    return tuple(rb.texts["decisions"])
+
+
+def distinction_ids(rb: RuleBase) -> tuple[str, ...]:
+    """What a case's `distinction` may name: one of the 三个区分开来 of the rules, none or unknown."""
+    return tuple(d.id for d in rb.distinctions()) + NO_DISTINCTION
+
+
 def lint_case(rb: RuleBase, path: Path) -> list[Problem]:
     try:
         doc, file, _ = read_front_matter(path)
@@ -87,16 +96,17 @@ def lint_case(rb: RuleBase, path: Path) -> list[Problem]:
                                 "real, discipline, fictional"))
     dec = data.get("decision")
     if isinstance(dec, dict):
-        if dec.get("outcome") not in DECISIONS:
+        if dec.get("outcome") not in decision_ids(rb):
             problems.append(Problem(where(("decision", "outcome")), f"未知的决定 {dec.get('outcome')!r}",
-                                    "exempted（免责）, reduced（减责）, refused（不予容错）"))
+                                    ", ".join(f"{k}（{label}）" for k, label in rb.texts["decisions"].items())))
         if not isinstance(dec.get("measures"), list) or not dec.get("measures"):
             problems.append(Problem(where(("decision", "measures")), "measures 应列出实际处理方式",
                                     fix="例如 [免予问责] 或 [诫勉]"))
     elif dec is not None:
         problems.append(Problem(where(("decision",)), "decision 应为映射：outcome 和 measures"))
-    if data.get("distinction") not in DISTINCTIONS and data.get("distinction") is not None:
-        problems.append(Problem(where(("distinction",)), f"未知的区分 {data.get('distinction')!r}", ", ".join(DISTINCTIONS)))
+    if data.get("distinction") not in distinction_ids(rb) and data.get("distinction") is not None:
+        problems.append(Problem(where(("distinction",)), f"未知的区分 {data.get('distinction')!r}",
+                                ", ".join(distinction_ids(rb))))
     problems += _lint_common(rb, data, where)
     dis = data.get("disagreement")
     if dis is not None and not isinstance(dis, dict):

@@ -4,8 +4,10 @@ after putting hooks/ on sys.path)."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 # A logger under "mkdocs." so that mkdocs counts its warnings: `--strict` then fails the build.
 log = logging.getLogger("mkdocs.plugins.rongcuo")
@@ -14,6 +16,31 @@ log = logging.getLogger("mkdocs.plugins.rongcuo")
 STATE: dict = {}
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def rules_dir(config) -> Path:
+    """`rules/` next to mkdocs.yml, or $RONGCUO_RULES_DIR (the tests build a copy of the rules)."""
+    env = os.environ.get("RONGCUO_RULES_DIR")
+    return Path(env).resolve() if env else Path(config.config_file_path).resolve().parent / "rules"
+
+
+def compiled_rules(config) -> tuple[dict[str, Any], list[Any]]:
+    """The rules compiled once per build: (compiled rules, every problem). The first hook that asks
+    compiles them; the others of the same build (the same config object) get the same result.
+    hooks/rules_pages.py reports the problems with file:line."""
+    cached = STATE.get("compiled_rules")
+    if cached is not None and cached[0] is config and cached[1] == rules_dir(config):
+        return cached[2], cached[3]
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    try:
+        from selfcheck.load import compile_rules_with_problems
+    except ImportError as exc:
+        raise error("hooks/_paths.py", f"无法导入自查工具的规则加载模块（selfcheck.load）：{exc}",
+                    "运行 `make setup`（pip install -e .）") from exc
+    compiled, problems = compile_rules_with_problems(rules_dir(config))
+    STATE["compiled_rules"] = (config, rules_dir(config), compiled, problems)
+    return compiled, problems
 
 
 def message(where: str, what: str, fix: str = "", allowed: str = "") -> str:

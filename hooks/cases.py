@@ -38,13 +38,12 @@ Problems in case front matter are reported with file:line; unknown fact ids/valu
 from __future__ import annotations
 
 import html
-import os
 import posixpath
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import add_generated, error, log, problem  # noqa: E402
+from _paths import add_generated, compiled_rules, log, problem  # noqa: E402
 
 from selfcheck import present  # noqa: E402
 
@@ -66,21 +65,10 @@ def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
-def _rules_dir(config) -> Path:
-    env = os.environ.get("RONGCUO_RULES_DIR")
-    return Path(env).resolve() if env else _root(config) / "rules"
-
-
 def _rulebase(config):
-    root = _root(config)
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    try:
-        from selfcheck.load import compile_rules_with_problems
-        from selfcheck.model import RuleBase
-    except ImportError as exc:
-        raise error("hooks/cases.py", f"无法导入自查工具（selfcheck）：{exc}", "运行 `make setup`") from exc
-    compiled, problems = compile_rules_with_problems(_rules_dir(config))
+    from selfcheck.model import RuleBase
+
+    compiled, problems = compiled_rules(config)
     if problems:  # hooks/rules_pages.py reports them with file:line
         return None
     return RuleBase.from_compiled(compiled)

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import error, problem  # noqa: E402
+from _paths import error, problem, rules_dir  # noqa: E402
 
 SOURCES_HEADING = re.compile(r"^#{2,4}\s*(参考来源|来源|资料来源|参考资料|出处与来源|依据与来源)\s*$", re.M)
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -56,19 +56,12 @@ def on_config(config):
     _require_jieba()
     root = Path(config.config_file_path).resolve().parent
     _state["root"] = root
-    _state["facts"] = _load_facts(root)
+    _state["facts"] = _load_facts(rules_dir(config))
     return config
 
 
-def _rules_dir(root: Path) -> Path:
-    import os
-
-    env = os.environ.get("RONGCUO_RULES_DIR")
-    return Path(env) if env else root / "rules"
-
-
-def _load_facts(root: Path) -> dict[str, set[str] | None] | None:
-    path = _rules_dir(root) / "facts.yaml"
+def _load_facts(rules: Path) -> dict[str, set[str] | None] | None:
+    path = rules / "facts.yaml"
     if not path.exists():
         return None
     from selfcheck.yamlsrc import ParseFailure, parse

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rules_render  # noqa: E402
-from _paths import STATE  # noqa: E402
+from _paths import compiled_rules  # noqa: E402
 
 SKIP_FOLDERS = {"cases"}
 
@@ -36,7 +36,7 @@ def on_config(config):
         return config
     docs = Path(config.docs_dir)
     listed = _listed(nav)
-    compiled = STATE.get("compiled") or {}
+    compiled = compiled_rules(config)[0]  # problems: reported by hooks/rules_pages.py
     for entry in nav:
         if not isinstance(entry, dict):
             continue

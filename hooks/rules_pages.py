@@ -21,14 +21,13 @@ from a modified copy). `mkdocs serve` watches it.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import rules_render  # noqa: E402
-from _paths import STATE, add_generated, error, log, problem  # noqa: E402
+from _paths import STATE, add_generated, compiled_rules, log, problem, rules_dir  # noqa: E402
 
 VERSION_MARK = re.compile(r"^[ \t]*<!--\s*rules-version\s*-->[ \t]*$", re.M)
 COVERAGE_MARK = re.compile(r"^[ \t]*<!--\s*rongcuo:coverage\s*-->[ \t]*$", re.M)
@@ -38,23 +37,8 @@ EMBED = re.compile(r"^[ \t]*<!--\s*(?:rongcuo:procedure|procedure-diagram:)\s*([
 _state = STATE
 
 
-def rules_dir(config) -> Path:
-    env = os.environ.get("RONGCUO_RULES_DIR")
-    if env:
-        return Path(env).resolve()
-    return Path(config.config_file_path).resolve().parent / "rules"
-
-
 def _compile(config) -> dict:
-    root = Path(config.config_file_path).resolve().parent
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    try:
-        from selfcheck.load import compile_rules_with_problems
-    except ImportError as exc:
-        raise error("hooks/rules_pages.py", f"无法导入自查工具的规则加载模块（selfcheck.load）：{exc}",
-                    "运行 `make setup`（pip install -e .）") from exc
-    compiled, problems = compile_rules_with_problems(rules_dir(config))
+    compiled, problems = compiled_rules(config)
     for p in problems:  # the checker's own Problem: its where, what, allowed values and fix
         problem(p.where, p.what, p.fix or "规则文件格式见 docs/rules-format.md，也可以运行 `python -m selfcheck lint` 检查",
                 allowed=p.allowed)

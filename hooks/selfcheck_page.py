@@ -24,7 +24,6 @@ in content/assets/selfcheck/selfcheck.js. Decision record: docs/decisions/0002-s
 from __future__ import annotations
 
 import json
-import os
 import sys
 from html import escape
 from pathlib import Path
@@ -37,7 +36,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import build_selfcheck  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import error  # noqa: E402
+from _paths import compiled_rules, error, rules_dir  # noqa: E402
 from rules_render import effective_text  # noqa: E402
 
 FORM_MARK = '<div id="rc-selfcheck-form"></div>'
@@ -47,14 +46,13 @@ STYLE = "assets/selfcheck/selfcheck.css"
 _state: dict = {}
 
 
-def _rules_dir(config) -> Path:
-    env = os.environ.get("RONGCUO_RULES_DIR")
-    return Path(env).resolve() if env else Path(config.config_file_path).resolve().parent / "rules"
-
-
 def on_config(config):
+    compiled, problems = compiled_rules(config)
+    if problems:  # hooks/rules_pages.py lists them with file:line
+        raise error("rules/", f"规则文件中有 {len(problems)} 个问题（已在上方逐条列出），自查工具无法编译",
+                    "按列出的文件和行号改正，或运行 `python -m selfcheck lint` 查看")
     try:
-        data, version, compiled = build_selfcheck.compile_rules_json(_rules_dir(config))
+        data, version = build_selfcheck.rules_json(compiled)
         runtime = build_selfcheck.runtime_files()
         lock = json.loads((build_selfcheck.PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
         build_selfcheck.check_wheel_imports()
@@ -343,7 +341,7 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     try:
-        manifest = build_selfcheck.pack(Path(config.site_dir), _rules_dir(config))
+        manifest = build_selfcheck.pack(Path(config.site_dir), rules_dir(config))  # compiled again from disk: a rule file changed during the build is caught below
     except build_selfcheck.PackError as exc:
         raise error("自查工具", f"无法打包运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
     if manifest["rules_version"] != _state["version"]:

@@ -53,7 +53,7 @@ from mkdocs.utils import get_relative_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import procedure_svg  # noqa: E402
-from _paths import STATE, error, log, message, problem  # noqa: E402
+from _paths import compiled_rules, error, log, message, problem  # noqa: E402
 from cases import EXPECTED, status_of  # noqa: E402
 
 from selfcheck import present  # noqa: E402
@@ -894,10 +894,9 @@ def build_all(docs_dir: Path, compiled: dict, as_of: str | None = None) -> dict[
 
 
 def on_files(files, config):
-    compiled = STATE.get("compiled")
-    if not compiled:
-        raise error("mkdocs.yml", "hooks/training.py 需要先编译好的规则",
-                    "在 mkdocs.yml 的 hooks 中把 hooks/rules_pages.py 列在 hooks/training.py 之前")
+    compiled = compiled_rules(config)[0]  # problems: reported by hooks/rules_pages.py
+    if not compiled.get("rulesets"):
+        raise error("rules/", "没有可用的规则集，无法生成培训卡片", "按上方列出的文件和行号改正规则文件")
     root = Path(config.config_file_path).resolve().parent
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))

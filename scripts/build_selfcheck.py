@@ -147,15 +147,23 @@ def compile_rules_json(rules_dir: Path | None = None) -> tuple[bytes, str, dict]
     """(JSON bytes, rules_version, compiled) — the version the CLI reports for the same rules/."""
     sys.path.insert(0, str(ROOT))
     from selfcheck.load import compile_rules
-    from selfcheck.model import RuleBase
 
     compiled = compile_rules(rules_dir or ROOT / "rules")
+    data, version = rules_json(compiled)
+    return data, version, compiled
+
+
+def rules_json(compiled: dict) -> tuple[bytes, str]:
+    """(JSON bytes, rules_version) of compiled rules: what the browser's worker reads."""
+    sys.path.insert(0, str(ROOT))
+    from selfcheck.model import RuleBase
+
     data = json.dumps(compiled, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     rb = RuleBase.from_compiled(json.loads(data))
     cli = RuleBase.from_compiled(compiled)
     if rb.version != cli.version:  # the JSON round trip must not change what is hashed
         raise PackError(f"rules_version changes through JSON ({cli.version} -> {rb.version})")
-    return data, rb.version, compiled
+    return data, rb.version
 
 
 # -- the trimmed standard library --------------------------------------------------------------------------

@@ -348,13 +348,6 @@ def _basis(x: dict) -> str:
     return f"（{BASIS_LABEL[x['basis']]}）" if x.get("basis") in BASIS_LABEL else ""
 
 
-def _verdict_short(v: dict) -> str:
-    """The headline; an undetermined verdict says whether 符合容错情形 is already ruled out."""
-    if v["outcome"] == "undetermined" and "eligible" not in {p["id"] for p in v["possible_outcomes"]}:
-        return v["headline"] + "（已排除符合容错情形）"
-    return v["headline"]
-
-
 def discipline_section(rb, discipline: list[dict], url_of) -> list[str]:
     shorts = "、".join(rb.latest(j).short for j in rb.jurisdictions())
     lines = [
@@ -375,7 +368,7 @@ def discipline_section(rb, discipline: list[dict], url_of) -> list[str]:
     ]
     for c in sorted(discipline, key=lambda c: (-int(c["data"]["year"]), c["stem"])):
         d = c["data"]
-        verdicts = " / ".join(_verdict_short(v) for v in c["verdicts"].values())
+        verdicts = " / ".join(present.outcome_short(rb.texts, v) for v in c["verdicts"].values())
         lines.append(
             f"<tr data-discipline=\"{_e(c['stem'])}\"><td>{_e(d['year'])}</td><td>{_e(d['province'])}</td>"
             f"<td><a href=\"{_e(url_of(c['uri']))}\">{_e(d['title'])}</a><br><small>{_e(DISCIPLINE_BADGE)}</small></td>"
@@ -497,8 +490,7 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
         for c, j in rows:
             v = c["verdicts"][j]
             r = c["reasons"].get(j) or {}
-            possible = "、".join(p["label"] for p in v["possible_outcomes"])
-            verdict = v["headline"] + (f"（可能：{possible}）" if v["outcome"] == "undetermined" else "")
+            verdict = present.outcome_line(v)
             lines.append(
                 f"| [{_md(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
                 f"{present.decision(rb.texts, c['data']['decision']['outcome'])} | {_md(verdict)} | "
@@ -562,9 +554,7 @@ def case_block(rb, c: dict) -> str:
         date = v["as_of"] + ("※" if v["fallback"] else "")
         if v["fallback"]:
             notes.append(f"※ {v['fallback']['note']}")
-        verdict = v["headline"]
-        if v["outcome"] == "undetermined":
-            verdict += "（可能：" + "、".join(p["label"] for p in v["possible_outcomes"]) + "）"
+        verdict = present.outcome_line(v)
         if v["_status"] == "disagree":
             r = c["reasons"].get(j) or {}
             why = f"{KIND_LABEL.get(r.get('kind'), '')}：{r.get('reason', '')}"

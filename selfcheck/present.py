@@ -146,6 +146,13 @@ def outcome_line(v: dict[str, Any]) -> str:
     return out
 
 
+def outcome_short(texts: dict[str, Any], v: dict[str, Any]) -> str:
+    """The headline in a short cell; an undetermined verdict says whether 符合容错情形 is already ruled out."""
+    if v["outcome"] == "undetermined" and "eligible" not in {o["id"] for o in v["possible_outcomes"]}:
+        return v["headline"] + fill(texts["presenter"]["ruled_out"], outcome=texts["outcomes"]["eligible"]["label"])
+    return str(v["headline"])
+
+
 def applied(texts: dict[str, Any], v: dict[str, Any]) -> str:
     return fill(texts["presenter"]["applied"], title=v["jurisdiction_title"], date=cn_date(v["as_of"]))
 

@@ -716,18 +716,34 @@ def _step_list(proc: dict) -> str:
     return f'<ol class="rc-proc-steps">{lis}</ol>'
 
 
+HANDOUT_HIDE = "hide:\n  - navigation\n  - toc"
+
+
+def _handout_foot(as_of: str) -> str:
+    return (f'<p class="rc-sheet-foot">容错纠错机制：读懂与自查 · 专题培训讲义 · '
+            f"按 {esc(as_of)} 施行的规定 · 仅供学习，不是认定依据</p>")
+
+
 def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tuple[str, int]]:
     """uri -> (markdown, number of A4 pages it prints to)."""
     from selfcheck.model import RuleBase
 
     rb = RuleBase.from_compiled(compiled)
-    rs = rb.ruleset_for("national", as_of)
-    out: dict[str, tuple[str, int]] = {}
-    hide = "hide:\n  - navigation\n  - toc"
-    foot = (f'<p class="rc-sheet-foot">容错纠错机制：读懂与自查 · 专题培训讲义 · '
-            f"按 {esc(as_of)} 施行的规定 · 仅供学习，不是认定依据</p>")
+    foot = _handout_foot(as_of)
+    out: dict[str, tuple[str, int]] = {
+        "training/handouts/summary.md": _summary_handout(rb, as_of, foot),
+        "training/handouts/procedure.md": _procedure_handout(compiled, foot),
+        "training/handouts/worksheet.md": _worksheet_handout(compiled, foot),
+        "training/handouts/deck.md": _deck_handout(cards, compiled, foot),
+    }
+    out["training/handouts/index.md"] = _handouts_index(out)
+    return out
 
-    # 1. summary: 三个区分开来 + negative list, one page
+
+def _summary_handout(rb: Any, as_of: str, foot: str) -> tuple[str, int]:
+    """One page: 三个区分开来, the negative list, the conditions, situations and the general track."""
+    rs = rb.ruleset_for("national", as_of)
+    hide = HANDOUT_HIDE
     d_rows = "".join(f"<tr><th scope=\"row\">{esc(d.title)}</th><td>{esc(d.tolerable_side)}</td><td>{esc(d.other_side)}</td></tr>"
                      for d in rb.distinctions())
     ex = [it for it in rs.items["exclusions"] if it.in_force(as_of)] if rs else []
@@ -757,12 +773,15 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
         "不能容错的，仍要看有没有从轻、减轻情节（这不是容错，是问责、处分的一般规定）；事实不清的，先查清再判断。"
         "最终由有权机关调查核实后认定。</p>" + foot,
         "rc-sheet--summary")
-    out["training/handouts/summary.md"] = (
+    return (
         "\n".join(_fm("讲义：三个区分开来与负面清单", "一页纸讲义：三个区分开来、负面清单、容错条件与情形。", hide)
                   + ["# 三个区分开来与负面清单", "", f'<div class="rc-handout" data-rc-pages="1">{summary}</div>', "",
                      "## 参考来源", "", "- 全部条目及出处见[全国性规定](../../rules/national.md)。", ""]), 1)
 
-    # 2. procedure diagrams, one page each
+
+def _procedure_handout(compiled: dict, foot: str) -> tuple[str, int]:
+    """The procedure diagrams, one page each."""
+    hide = HANDOUT_HIDE
     procs = compiled.get("procedures") or {}
     keys = [k for k in ("model", "national") if k in procs]
     sheets = []
@@ -774,13 +793,16 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
             f'<p class="rc-small">出处：{short_cite(p.get("cite"))}'
             f'（{esc(RELIABILITY.get((p.get("cite") or {}).get("reliability"), ""))}）。'
             "每一步的依据和文字说明见网站“各地规定 · 办理程序图”。</p>" + foot, "rc-sheet--procedure"))
-    out["training/handouts/procedure.md"] = (
+    return (
         "\n".join(_fm("讲义：容错办理程序图", "容错办理流程图：论文提出的一般流程和全国性规定的流程。", hide)
                   + ["# 容错办理程序图", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
                      "## 参考来源", "", "- 各步依据见[办理程序图](../../rules/procedures.md)。", ""]),
         len(sheets))
 
-    # 3. blank worksheet from rules/facts.yaml
+
+def _worksheet_handout(compiled: dict, foot: str) -> tuple[str, int]:
+    """The blank worksheet: every question of rules/facts.yaml with its answers to tick."""
+    hide = HANDOUT_HIDE
     unknown = compiled.get("unknown_label", "不清楚")
     facts = compiled["facts"]
     pages = [facts[i:i + WORKSHEET_FACTS_PER_PAGE] for i in range(0, len(facts), WORKSHEET_FACTS_PER_PAGE)] or [[]]
@@ -805,13 +827,16 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
                      + "".join(f'<span class="rc-box">{esc(o["label"])}</span>' for o in outcome_list(compiled)) + "</p>")
         sheets.append(_sheet(f'<h2>自查工作表（{pi + 1}/{len(pages)}）</h2>{head}<ol class="rc-ws">{"".join(qs)}</ol>{tail}{foot}',
                              "rc-sheet--worksheet"))
-    out["training/handouts/worksheet.md"] = (
+    return (
         "\n".join(_fm("讲义：空白自查工作表", "按自查问题生成的空白工作表，供分组讨论时逐题填写。", hide)
                   + ["# 空白自查工作表", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
                      "## 参考来源", "", "- 问题与选项与[匿名自查](../../selfcheck/index.md)相同。", ""]),
         len(sheets))
 
-    # 4. card deck: fronts, then answers on separate pages
+
+def _deck_handout(cards: list[dict], compiled: dict, foot: str) -> tuple[str, int]:
+    """The card deck: the fronts, then the answers on pages of their own."""
+    hide = HANDOUT_HIDE
     outcomes = outcome_list(compiled)
     fronts = []
     for i in range(0, len(cards), DECK_FRONT_PER_PAGE):
@@ -847,7 +872,7 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
                          f'<span class="rc-small">{why}{real}</span></p></div>')
         answers.append(_sheet("<h2>答案（检查器按全国性规定计算）</h2>" + "".join(cells) + foot, "rc-sheet--answers"))
     total = len(fronts) + len(answers)
-    out["training/handouts/deck.md"] = (
+    return (
         "\n".join(_fm("讲义：卡片组", "可打印的练习卡片：每页三张，答案另页。", hide + "\nsearch:\n  exclude: true")
                   + ["# 练习卡片组（打印版）", "",
                      f'<div class="rc-handout" data-rc-deck data-rc-pages="{total}" data-rc-front-pages="{len(fronts)}" '
@@ -856,14 +881,16 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
                      "## 参考来源", "", "- 每张卡片的完整理由和出处见[练习卡片](../cards/index.md)。", ""]),
         total)
 
-    # index of handouts
+
+def _handouts_index(out: dict[str, tuple[str, int]]) -> tuple[str, int]:
+    """The index of the handouts with the A4 pages each prints to."""
     rows = [("summary", "三个区分开来与负面清单", "一页纸：三个区分开来、负面清单、容错条件、情形和从轻情节"),
             ("procedure", "容错办理程序图", "论文提出的一般流程和全国性规定的流程，每张图一页"),
             ("worksheet", "空白自查工作表", "自查的全部问题和选项，分组讨论时逐题填写"),
             ("deck", "练习卡片组", f"每页 {DECK_FRONT_PER_PAGE} 张卡片；答案另起一页，每页 {DECK_ANSWERS_PER_PAGE} 张")]
     body = "".join(f'<tr><td><a href="{k}/">{esc(t)}</a></td><td>{esc(d)}</td>'
                    f'<td>{out[f"training/handouts/{k}.md"][1]}</td></tr>' for k, t, d in rows)
-    out["training/handouts/index.md"] = (
+    return (
         "\n".join(_fm("打印讲义", "可直接打印的A4讲义：一页纸要点、程序图、空白工作表、卡片组。")
                   + ["# 打印讲义", "",
                      "打开讲义页后用浏览器的“打印”（Ctrl+P）即可，纸张选 A4；打印时网站的导航、搜索和页脚会自动隐去。"
@@ -871,7 +898,6 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
                      '<table><thead><tr><th scope="col">讲义</th><th scope="col">内容</th><th scope="col">A4 页数</th></tr></thead>'
                      f"<tbody>{body}</tbody></table>", "",
                      "## 参考来源", "", "- 规则与出处见[各地规定](../../rules/index.md)。", ""]), 0)
-    return out
 
 
 # ----------------------------------------------------------------------------------------- mkdocs events

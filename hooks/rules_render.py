@@ -314,7 +314,6 @@ def _inherit_note(rs: dict, compiled: dict) -> list[str]:
 def index_page(compiled: dict) -> str:
     facts = _facts(compiled)
     sets = ordered_sets(compiled)
-    procs = compiled.get("procedures") or {}
     lines = [
         "---",
         "title: 各地规定",
@@ -343,14 +342,35 @@ def index_page(compiled: dict) -> str:
         "| 地区 | 规定 | 施行 | 最近核对 | 条款数 |",
         "|---|---|---|---|---|",
     ]
+    lines += _sets_rows(sets)
+    lines += ["", "## 各地考量哪些方面", "",
+              "下表列出每项自查问题在各地规定中出现在哪一类条款里。“—”表示该规定没有就这一方面作出（本站能核实的）规定。", ""]
+    lines += _aspects_table(compiled, sets)
+    lines += ["", "## 容错情形对照", "",
+              "每一行是自查问题的一个回答，表格列出各地哪些容错情形包含这一回答（点击可查看条文）。", ""]
+    lines += _situations_table(compiled, facts, sets)
+    lines += ["", "## 办理程序对照", ""]
+    lines += _procedures_table(compiled.get("procedures") or {}, sets)
+    lines += ["", "## 参考来源", ""]
+    lines += _sources_list(compiled, sets)
+    return "\n".join(lines)
+
+
+def _sets_rows(sets: list[dict]) -> list[str]:
+    """One row per rule set: region, title, in force since, last reviewed, its own items per kind."""
+    lines: list[str] = []
     for rs in sets:
         counts = " / ".join(str(sum(1 for it in rs.get(k) or [] if it.get("origin", rs["id"]) == rs["id"]))
                             for k in KIND_ORDER)
         until = f"（{cn_date(rs['until'])}失效）" if rs.get("until") else ""
         lines.append(f"| {esc(rs['short'])} | [{esc(rs['title'])}]({rs['id']}.md) | {effective_text(rs)}{until} | "
                      f"{cn_date(rs.get('last_reviewed'))} | {counts} |")
-    lines += ["", "## 各地考量哪些方面", "",
-              "下表列出每项自查问题在各地规定中出现在哪一类条款里。“—”表示该规定没有就这一方面作出（本站能核实的）规定。", ""]
+    return lines
+
+
+def _aspects_table(compiled: dict, sets: list[dict]) -> list[str]:
+    """Per question of the self-check: the kinds of items that read it, in each rule set."""
+    lines: list[str] = []
     head = "| 方面 | 自查问题 | " + " | ".join(esc(rs["short"]) for rs in sets) + " |"
     lines += [head, "|---|---|" + "---|" * len(sets)]
     used = {rs["id"]: {k: set().union(*(facts_in(it["when"]) for it in rs.get(k) or [])) for k in KIND_ORDER}
@@ -364,8 +384,12 @@ def index_page(compiled: dict) -> str:
             kinds = [KIND_LABEL[k] for k in KIND_ORDER if f["id"] in used[rs["id"]][k]]
             cells.append("、".join(kinds) if kinds else "—")
         lines.append(f"| {esc(f.get('dimension'))} | {esc(_fact_name(f))} | " + " | ".join(cells) + " |")
-    lines += ["", "## 容错情形对照", "",
-              "每一行是自查问题的一个回答，表格列出各地哪些容错情形包含这一回答（点击可查看条文）。", ""]
+    return lines
+
+
+def _situations_table(compiled: dict, facts: dict, sets: list[dict]) -> list[str]:
+    """Per answer: the situations (容错情形) of each rule set that contain it."""
+    lines: list[str] = []
     pairs: dict[tuple[str, str], dict[str, list[dict]]] = {}
     for rs in sets:
         for it in rs.get("situations") or []:
@@ -392,7 +416,12 @@ def index_page(compiled: dict) -> str:
                          + " | ".join(cells) + " |")
     else:
         lines.append("规则文件中还没有收录容错情形。")
-    lines += ["", "## 办理程序对照", ""]
+    return lines
+
+
+def _procedures_table(procs: dict, sets: list[dict]) -> list[str]:
+    """Per stage of the procedures: the steps of each rule set (and of the paper's model)."""
+    lines: list[str] = []
     if procs:
         keys = list(procs)
         names = {k: ("通用模型（论文）" if k == "model" else next((rs["short"] for rs in sets if rs["jurisdiction"] == k), k))
@@ -416,14 +445,19 @@ def index_page(compiled: dict) -> str:
             lines.append(f"| {esc(name)} | " + " | ".join(cells) + " |")
     else:
         lines.append("规则文件中还没有收录办理程序。")
-    lines += ["", "## 参考来源", ""]
+    return lines
+
+
+def _sources_list(compiled: dict, sets: list[dict]) -> list[str]:
+    """Where each rule set was read, with how reliable that source is."""
+    lines: list[str] = []
     for rs in sets:
         src = rs.get("source") or {}
         link = f"[{esc(src.get('title'))}]({src['url']})" if src.get("url") else esc(src.get("title"))
         lines.append(f"- {esc(rs['short'])}：{link}（{esc(present.reliability(compiled['texts'], src.get('reliability')))}）")
     lines.append("- 每一条款的具体出处见各规定页面。")
     lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 def procedure_block(key: str, proc: dict, texts: dict, heading_level: int = 0, collapsed: bool = False) -> str:

@@ -225,64 +225,87 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
                   "结果会写明“收录的条文未涵盖这种情形”，而不是简单地说不符合。", ""]
     cites: list[dict | None] = []
     for kind in KIND_ORDER:
-        all_items = rs.get(kind) or []
-        items = [it for it in all_items if it.get("origin", rs["id"]) == rs["id"]]
-        inherited = [it for it in all_items if it.get("origin", rs["id"]) != rs["id"]]
-        if not all_items:
-            continue
-        lines += [f"## {KIND_LABEL[kind]}", "", KIND_HELP[kind], ""]
-        if inherited:
-            base = next((r for r in compiled.get("rulesets", []) if r["id"] == inherited[0]["origin"]), None)
-            name = base["short"] if base else inherited[0]["origin"]
-            links = "；".join(f"[{esc(it['title'])}]({inherited[0]['origin']}.md#{it['id']})" for it in inherited)
-            lines += [f"继承自{esc(name)}性规定（在这里同样适用）：{links}。", ""]
-        if not items:
-            if not inherited:
-                lines += ["本规则集没有收录这一类条款（原文未见或未作规定）。", ""]
-            else:
-                lines += [f"{esc(rs['short'])}自己的规定中，本站没有收录这一类条款。", ""]
-            continue
-        for it in items:
-            cites.append(it.get("cite"))
-            kind_word = "原文" if it.get("verbatim") else "转述"
-            eff = cn_date(it.get("effective")) if it.get("effective") else f"同本规定（{effective_text(rs)}）"
-            lines += [
-                f"### {esc(it['title'])} {{#{it['id']}}}",
-                "",
-                f"> {esc(it['text'])}",
-                f"> <span class=\"rc-item-kind\">（{kind_word}）</span>",
-                "",
-                "**自查时怎样对照**：",
-                "",
-                *when_lines(it["when"], facts),
-                "",
-                f"- **出处**：{cite_md(it.get('cite'), compiled['texts'])}",
-                f"- **生效**：{eff}" + (f"；**失效**：{cn_date(it['until'])}" if it.get("until") else ""),
-                f"- **最近核对**：{cn_date(rs.get('last_reviewed'))}",
-            ]
-            if it.get("note"):
-                lines.append(f"- **说明**：{esc(it['note'])}")
-            lines.append("")
+        lines += _kind_section(rs, compiled, facts, kind, cites)
     if rs.get("distinctions") and not rs.get("extends"):
-        lines += ["## 三个区分开来", "", "自查结果会说明事实落在每一项区分的哪一侧。", ""]
-        for d in rs["distinctions"]:
-            cites.append(d.get("cite"))
+        lines += _distinctions_section(rs, compiled, cites)
+    lines += _advice_section(rs, compiled)
+    lines += ["## 参考来源", "", f"- 本规定整体：{src_link}", *_sources(*cites), ""]
+    return "\n".join(lines)
+
+
+def _kind_section(rs: dict, compiled: dict, facts: dict, kind: str, cites: list[dict | None]) -> list[str]:
+    """One kind of item of a rule set: its own items in full, the inherited ones as links (their
+    citations are added to `cites` for the page's sources)."""
+    lines: list[str] = []
+    all_items = rs.get(kind) or []
+    items = [it for it in all_items if it.get("origin", rs["id"]) == rs["id"]]
+    inherited = [it for it in all_items if it.get("origin", rs["id"]) != rs["id"]]
+    if not all_items:
+        return lines
+    lines += [f"## {KIND_LABEL[kind]}", "", KIND_HELP[kind], ""]
+    if inherited:
+        base = next((r for r in compiled.get("rulesets", []) if r["id"] == inherited[0]["origin"]), None)
+        name = base["short"] if base else inherited[0]["origin"]
+        links = "；".join(f"[{esc(it['title'])}]({inherited[0]['origin']}.md#{it['id']})" for it in inherited)
+        lines += [f"继承自{esc(name)}性规定（在这里同样适用）：{links}。", ""]
+    if not items:
+        if not inherited:
+            lines += ["本规则集没有收录这一类条款（原文未见或未作规定）。", ""]
+        else:
+            lines += [f"{esc(rs['short'])}自己的规定中，本站没有收录这一类条款。", ""]
+        return lines
+    for it in items:
+        cites.append(it.get("cite"))
+        kind_word = "原文" if it.get("verbatim") else "转述"
+        eff = cn_date(it.get("effective")) if it.get("effective") else f"同本规定（{effective_text(rs)}）"
+        lines += [
+            f"### {esc(it['title'])} {{#{it['id']}}}",
+            "",
+            f"> {esc(it['text'])}",
+            f"> <span class=\"rc-item-kind\">（{kind_word}）</span>",
+            "",
+            "**自查时怎样对照**：",
+            "",
+            *when_lines(it["when"], facts),
+            "",
+            f"- **出处**：{cite_md(it.get('cite'), compiled['texts'])}",
+            f"- **生效**：{eff}" + (f"；**失效**：{cn_date(it['until'])}" if it.get("until") else ""),
+            f"- **最近核对**：{cn_date(rs.get('last_reviewed'))}",
+        ]
+        if it.get("note"):
+            lines.append(f"- **说明**：{esc(it['note'])}")
+        lines.append("")
+    return lines
+
+
+def _distinctions_section(rs: dict, compiled: dict, cites: list[dict | None]) -> list[str]:
+    """The 三个区分开来 as the national rule set holds them (with the 2018 wording where kept)."""
+    lines: list[str] = []
+    lines += ["## 三个区分开来", "", "自查结果会说明事实落在每一项区分的哪一侧。", ""]
+    for d in rs["distinctions"]:
+        cites.append(d.get("cite"))
+        lines += [
+            f"### {esc(d['title'])} {{#{d['id']}}}",
+            "",
+            f"> {esc(d['text'])}",
+            "",
+            f"- **可容的一侧**：{esc(d['tolerable_side'])}",
+            f"- **不可容的一侧**：{esc(d['other_side'])}",
+            f"- **出处**：{cite_md(d.get('cite'), compiled['texts'])}",
+            "",
+        ]
+        if d.get("text_2018"):  # the 2018 wording of the same distinction (中办发〔2018〕29号)
+            cites.append(d.get("cite_2018"))
             lines += [
-                f"### {esc(d['title'])} {{#{d['id']}}}",
-                "",
-                f"> {esc(d['text'])}",
-                "",
-                f"- **可容的一侧**：{esc(d['tolerable_side'])}",
-                f"- **不可容的一侧**：{esc(d['other_side'])}",
-                f"- **出处**：{cite_md(d.get('cite'), compiled['texts'])}",
+                f"2018年中央文件的表述：“{esc(d['text_2018'])}”（{cite_md(d.get('cite_2018'), compiled['texts'])}）",
                 "",
             ]
-            if d.get("text_2018"):  # the 2018 wording of the same distinction (中办发〔2018〕29号)
-                cites.append(d.get("cite_2018"))
-                lines += [
-                    f"2018年中央文件的表述：“{esc(d['text_2018'])}”（{cite_md(d.get('cite_2018'), compiled['texts'])}）",
-                    "",
-                ]
+    return lines
+
+
+def _advice_section(rs: dict, compiled: dict) -> list[str]:
+    """What to do after a self-check, per outcome, in this rule set's words."""
+    lines: list[str] = []
     advice = rs.get("advice") or {}
     if advice:
         outs = (compiled.get("texts") or {}).get("outcomes") or {}
@@ -294,8 +317,7 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
             if advice.get(key):
                 lines.append(f"- **{esc(labels.get(key, key))}**：{esc(advice[key])}")
         lines.append("")
-    lines += ["## 参考来源", "", f"- 本规定整体：{src_link}", *_sources(*cites), ""]
-    return "\n".join(lines)
+    return lines
 
 
 def _inherit_note(rs: dict, compiled: dict) -> list[str]:

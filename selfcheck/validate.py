@@ -147,22 +147,7 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
         fid = c.ident(fact, p, seen)
         if fact.get("dimension") not in DIMENSIONS:
             c.add(p + ("dimension",), f"未知的维度 {fact.get('dimension')!r}", "、".join(DIMENSIONS))
-        values = []
-        vseen: dict[str, str] = {}
-        for j, val in enumerate(c.items(fact, p, "values")):
-            vp = p + ("values", j)
-            if not c.mapping(val, vp, ("id", "label"), ("help",)):
-                continue
-            vid = val.get("id")
-            if isinstance(vid, bool):  # YAML 1.1 reads a bare yes/no as a boolean
-                c.add(vp + ("id",), f"取值 id 被 YAML 读成了布尔值 {vid}", fix='给 yes/no 加引号："yes"')
-                continue
-            vid = c.ident(val, vp, vseen)
-            if vid is None:
-                continue
-            if vid == "unknown":
-                c.add(vp + ("id",), '"unknown" 是保留的取值（不清楚），不能用作取值 id', fix="换一个 id")
-            values.append({"id": vid, "label": c.text(val, vp, "label"), "help": c.text(val, vp, "help") or ""})
+        values = _fact_values(c, fact, p)
         if len(values) < 2:
             c.add(p + ("values",), "一个事实至少要有两个取值")
         if fid:
@@ -197,7 +182,34 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
             if qid:
                 out["quantities"].append({"id": qid, "question": c.text(q, p, "question"),
                                           "help": c.text(q, p, "help"), "unit": c.text(q, p, "unit")})
-    values_of = {f["id"]: [v["id"] for v in f["values"]] for f in out["facts"]}
+    out["legacy"] = _legacy_facts(c, data, seen, {f["id"]: [v["id"] for v in f["values"]] for f in out["facts"]})
+    return out
+
+
+def _fact_values(c: Checker, fact: Any, p: Path) -> list[dict[str, Any]]:
+    """A fact's values: each with an id (never a YAML boolean, never the reserved unknown) and a label."""
+    values = []
+    vseen: dict[str, str] = {}
+    for j, val in enumerate(c.items(fact, p, "values")):
+        vp = p + ("values", j)
+        if not c.mapping(val, vp, ("id", "label"), ("help",)):
+            continue
+        vid = val.get("id")
+        if isinstance(vid, bool):  # YAML 1.1 reads a bare yes/no as a boolean
+            c.add(vp + ("id",), f"取值 id 被 YAML 读成了布尔值 {vid}", fix='给 yes/no 加引号："yes"')
+            continue
+        vid = c.ident(val, vp, vseen)
+        if vid is None:
+            continue
+        if vid == "unknown":
+            c.add(vp + ("id",), '"unknown" 是保留的取值（不清楚），不能用作取值 id', fix="换一个 id")
+        values.append({"id": vid, "label": c.text(val, vp, "label"), "help": c.text(val, vp, "help") or ""})
+    return values
+
+
+def _legacy_facts(c: Checker, data: Any, seen: dict[str, str], values_of: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Retired or split facts (`legacy`): each old value mapped to {new fact: new value}."""
+    legacy: list[dict[str, Any]] = []
     for i, old in enumerate(c.items(data, (), "legacy")):
         p = ("legacy", i)
         if not c.mapping(old, p, ("id", "note", "values")):
@@ -225,8 +237,8 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
                     mapped[fid] = new
             maps[vid] = mapped
         if lid:
-            out["legacy"].append({"id": lid, "note": c.text(old, p, "note"), "values": maps})
-    return out
+            legacy.append({"id": lid, "note": c.text(old, p, "note"), "values": maps})
+    return legacy
 
 
 def _asked_when(c: Checker, fact: Any, path: Path, entry: dict[str, Any], out: dict[str, Any],

@@ -133,7 +133,7 @@ def _question(fact: dict, unknown_label: str, uses: str = "") -> str:
 
 def _quantity(q: dict) -> str:
     qid = q["id"]
-    step = "any" if qid == "economic_loss_wan" else "1"
+    step = "1" if q.get("whole") else "any"
     return (f'<div class="rc-sc-qty" id="rc-q-{qid}" data-quantity="{qid}">'
             f'<label for="rc-n-{qid}">{escape(q["question"])}</label>'
             f'<p class="rc-sc-help" id="rc-h-{qid}">{escape(q["help"])}</p>'

@@ -31,7 +31,7 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
         raise FactsError([Problem(where(()), f"事实应写成 {{事实id: 取值}} 的映射，实际是 {type(raw).__name__}",
                                   fix="例如 `intent: inadvertent`，每行一个事实")])
     facts = {f.id: f for f in rb.facts}
-    quantities = {q.id for q in rb.quantities}
+    quantities = {q.id: q for q in rb.quantities}
     legacy = {old["id"]: old for old in rb.legacy}
     out: dict[str, Any] = {f.id: UNKNOWN for f in rb.facts}
     out.update({q: None for q in rb.quantity_ids})
@@ -42,11 +42,8 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
             continue
         if key in legacy:
             old = legacy[key]
-            if value is True and "yes" in old["values"]:
-                value = "yes"
-            elif value is False and "no" in old["values"]:
-                value = "no"
-            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
+            value = _choice(value, old["values"])
+            if value is None:
                 continue
             if not isinstance(value, str) or value not in old["values"]:
                 problems.append(Problem(where((key,)), f"事实 {key} 的取值 {value!r} 无效",
@@ -56,11 +53,8 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
             read_as.append({"fact": key, "value": value, "read_as": dict(old["values"][value]), "note": old["note"]})
         elif key in facts:
             fact = facts[key]
-            if value is True and "yes" in fact.value_ids:
-                value = "yes"
-            elif value is False and "no" in fact.value_ids:
-                value = "no"
-            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
+            value = _choice(value, fact.value_ids)
+            if value is None:
                 continue
             if not isinstance(value, str) or value not in fact.value_ids:
                 problems.append(Problem(where((key,)), f"事实 {key} 的取值 {value!r} 无效",
@@ -69,18 +63,15 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
                 continue
             out[key] = value
         elif key in quantities:
-            if value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS):
+            if _unanswered(value):
                 continue
-            ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-                  and (isinstance(value, int) or math.isfinite(value)))
-            if ok and key != "economic_loss_wan" and value != int(value):
-                ok = False
-            if not ok:
-                kind = "非负数（万元）" if key == "economic_loss_wan" else "非负整数"
+            amount = _amount(quantities[key], value)
+            if amount is None:
+                kind = "非负整数" if quantities[key].whole else f"非负数（{quantities[key].unit}）"
                 problems.append(Problem(where((key,)), f"{key} 应为{kind}，实际是 {value!r}", kind,
                                         f"写数字；不清楚就写 {UNKNOWN} 或删去这一行"))
                 continue
-            out[key] = int(value) if key != "economic_loss_wan" else value
+            out[key] = amount
         else:
             problems.append(Problem(where((key,)), f"未知的事实 {key!r}",
                                     ", ".join(list(facts) + sorted(quantities)),
@@ -112,6 +103,30 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
                                       "、".join(possible),
                                       "核对损失金额和伤亡人数，或改正 loss_level（二者须一致）")])
     return out
+
+
+def _unanswered(value: Any) -> bool:
+    """None, or a word for 不清楚 (UNKNOWN_WORDS): the fact stays unknown."""
+    return value is None or (isinstance(value, str) and value.strip() in UNKNOWN_WORDS)
+
+
+def _choice(value: Any, allowed: Any) -> Any:
+    """YAML's bare yes/no (read as booleans) as the values "yes"/"no" where the fact has them; None
+    when the answer is 不清楚."""
+    if value is True and "yes" in allowed:
+        return "yes"
+    if value is False and "no" in allowed:
+        return "no"
+    return None if _unanswered(value) else value
+
+
+def _amount(q: Any, value: Any) -> float | int | None:
+    """A quantity's answer: a non-negative finite number (a whole one for a count), or None if invalid."""
+    ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+          and (isinstance(value, int) or math.isfinite(value)))
+    if not ok or (q.whole and value != int(value)):
+        return None
+    return int(value) if q.whole else value
 
 
 def level_of(rb: RuleBase, quantity: str, amount: float) -> int:

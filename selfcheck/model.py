@@ -71,6 +71,7 @@ class Quantity:
     question: str
     help: str
     unit: str
+    whole: bool = False  # a count (people): whole numbers only (facts.yaml `whole`)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ class RuleBase:
                  f.get("value_if_not_asked", ""))
             for f in data["facts"]
         )
-        quantities = tuple(Quantity(q["id"], q["question"], q["help"], q["unit"]) for q in data["quantities"])
+        quantities = tuple(Quantity(q["id"], q["question"], q["help"], q["unit"], bool(q.get("whole")))
+                           for q in data["quantities"])
         rulesets = []
         for rs in data["rulesets"]:
             items = {

@@ -177,11 +177,14 @@ def compile_facts(data: Any, file: str, locate: Locate, problems: list[Problem])
                 entry["value_if_not_asked"] = implied
     for i, q in enumerate(c.items(data, (), "quantities")):
         p = ("quantities", i)
-        if c.mapping(q, p, ("id", "question", "help", "unit")):
+        if c.mapping(q, p, ("id", "question", "help", "unit"), ("whole",)):
             qid = c.ident(q, p, seen)
             if qid:
-                out["quantities"].append({"id": qid, "question": c.text(q, p, "question"),
-                                          "help": c.text(q, p, "help"), "unit": c.text(q, p, "unit")})
+                entry = {"id": qid, "question": c.text(q, p, "question"), "help": c.text(q, p, "help"),
+                         "unit": c.text(q, p, "unit")}
+                if c.boolean(q, p, "whole", False):  # a count (people): whole numbers only
+                    entry["whole"] = True
+                out["quantities"].append(entry)
     out["legacy"] = _legacy_facts(c, data, seen, {f["id"]: [v["id"] for v in f["values"]] for f in out["facts"]})
     return out
 

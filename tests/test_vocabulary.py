@@ -36,3 +36,13 @@ def test_a_scale_bound_for_an_undeclared_quantity_is_a_lint_error(tmp_path):
     line = first_item_line(rules / "scale.yaml", "economic_loss_yuan")
     code, out, _ = run(["lint", "--rules", str(rules)])
     assert code == 1 and f"scale.yaml:{line}:" in out and "economic_loss_yuan" in out, out
+
+
+def test_whether_a_quantity_takes_whole_numbers_is_read_from_facts_yaml(tmp_path):
+    facts = '{"deaths": 1.5, "economic_loss_wan": 2.5}'
+    code, _, err = run(["evaluate", "--facts", "-", "--as-of", "2025-06-30"], stdin=facts)
+    assert code == 1 and "deaths 应为非负整数" in err and "economic_loss_wan" not in err, err
+    rules = copy_rules(tmp_path)
+    edit(rules / "facts.yaml", "    unit: 人\n    whole: true   # a count: whole numbers only\n", "    unit: 人\n")
+    code, out, err = run(["evaluate", "--facts", "-", "--rules", str(rules), "--as-of", "2025-06-30"], stdin=facts)
+    assert code == 0 and json.loads(out)["facts"]["deaths"] == 1.5, err

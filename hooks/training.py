@@ -852,15 +852,6 @@ def _deck_handout(cards: list[dict], compiled: dict, foot: str) -> tuple[str, in
         cells = []
         for j, c in enumerate(cards[i:i + DECK_ANSWERS_PER_PAGE], i + 1):
             v = c["verdict"]
-            key = [r for r in v["reasons"] if (r["kind"] == "exclusions" and r["status"] == "hit")
-                   or (r["kind"] in ("situations", "mitigations") and r["status"] == "met")
-                   or (r["kind"] == "conditions" and r["status"] in ("unmet", "unknown"))]
-            why = "；".join(f"{esc(r['status_label'])}：{esc(r['title'])}" for r in key) or "没有触及或满足的条目"
-            extra = ""
-            if v["outcome"] == "undetermined":
-                extra = ("可能的结果：" + "、".join(esc(o["label"]) for o in v["possible_outcomes"])
-                         + "。待查：" + "；".join(esc(m["question"].rstrip("？?")) for m in v["missing_facts"][:3])
-                         + (f" 等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else "") + "。")
             real = ""
             if c["kind"] == "real":
                 dec = c["case_meta"].get("decision") or {}
@@ -868,8 +859,7 @@ def _deck_handout(cards: list[dict], compiled: dict, foot: str) -> tuple[str, in
                         f'（{"、".join(esc(m) for m in dec.get("measures") or [])}）')
             cells.append(f'<div class="rc-deck-answer" data-card="{esc(c["id"])}" data-outcome="{esc(v["outcome"])}">'
                          f'<p class="rc-deck-title"><span class="rc-card-num">卡片 {j}</span> {kind_badge(c)} {esc(c["title"])}</p>'
-                         f'<p>检查器的结论：<strong>{esc(v["label"])}</strong>。{extra}<br>'
-                         f'<span class="rc-small">{why}{real}</span></p></div>')
+                         f'<p>{present.deck_answer_html(compiled["texts"], v, real)}</p></div>')
         answers.append(_sheet("<h2>答案（检查器按全国性规定计算）</h2>" + "".join(cells) + foot, "rc-sheet--answers"))
     total = len(fronts) + len(answers)
     return (

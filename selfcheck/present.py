@@ -359,6 +359,25 @@ def card_verdict_html(rb: RuleBase, v: dict[str, Any], full: bool = True) -> str
     return "".join(out)
 
 
+def deck_answer_html(texts: dict[str, Any], v: dict[str, Any], note_html: str = "") -> str:
+    """A verdict on the printed answer sheet of the card deck: the outcome, for an undetermined one
+    the possible outcomes and the first facts to establish, then the items that decide it (note_html,
+    already HTML, follows them)."""
+    p = texts["presenter"]
+    key = [r for r in v["reasons"] if (r["kind"] == "exclusions" and r["status"] == "hit")
+           or (r["kind"] in ("situations", "mitigations") and r["status"] == "met")
+           or (r["kind"] == "conditions" and r["status"] in ("unmet", "unknown"))]
+    why = "；".join(f"{h(r['status_label'])}：{h(r['title'])}" for r in key) or h(p["deck_nothing"])
+    extra = ""
+    if v["outcome"] == "undetermined":
+        missing = v["missing_facts"]
+        more = fill(p["deck_more"], n=str(len(missing))) if len(missing) > 3 else ""
+        extra = h(fill(p["deck_undetermined"], outcomes="、".join(o["label"] for o in v["possible_outcomes"]),
+                       facts="；".join(m["question"].rstrip("？?") for m in missing[:3]), more=more))
+    return (f'{h(p["deck_verdict"])}：<strong>{h(v["label"])}</strong>。{extra}<br>'
+            f'<span class="rc-small">{why}{note_html}</span>')
+
+
 def _next_html(rb: RuleBase, v: dict[str, Any]) -> str:
     p = rb.texts["presenter"]
     ns = v["next_steps"]

@@ -118,18 +118,22 @@ def test_layering_mistakes_are_file_line_errors(rules, change, expect):
     assert code == 1 and expect in out and "Traceback" not in out + err
 
 
+# A fourth rule set for tests (also built into a project copy by tests/site/test_fourth_rule_set.py).
+FOURTH_SET = {
+    "id": "zhejiang", "title": "测试省容错纠错规定", "short": "测试省", "issuer": "测试省委", "effective": "2020-01-01",
+    "last_reviewed": "2026-12-02", "extends": "national",
+    "source": {"title": "测试", "url": None, "reliability": "secondary"},
+    "coverage": {"complete": False, "note": "测试用的规则集"},
+    "situations": [{"id": "zj-s-test", "title": "测试情形", "when": {"fact": "work_context", "is": "routine"},
+                    "text": "（测试）", "cite": {"document": "测试", "article": "第一条",
+                                                "source": {"title": "测试"}, "reliability": "secondary"}}],
+    "advice": {o: "测试" for o in ("eligible", "mitigable", "not_eligible", "undetermined")},
+}
+
+
 def test_a_fourth_rule_set_is_a_data_change(rules):
     """A new province is one YAML file: it inherits the national floor and appears everywhere."""
-    (rules / "zhejiang.yaml").write_text(yaml.safe_dump({
-        "id": "zhejiang", "title": "测试省规则", "short": "测试", "issuer": "测试", "effective": "2020-01-01",
-        "last_reviewed": "2026-12-02", "extends": "national",
-        "source": {"title": "测试", "url": None, "reliability": "secondary"},
-        "coverage": {"complete": False, "note": "测试用的规则集"},
-        "situations": [{"id": "zj-s-test", "title": "测试情形", "when": {"fact": "work_context", "is": "routine"},
-                        "text": "（测试）", "cite": {"document": "测试", "article": "第一条",
-                                                    "source": {"title": "测试"}, "reliability": "secondary"}}],
-        "advice": {o: "测试" for o in ("eligible", "mitigable", "not_eligible", "undetermined")},
-    }, allow_unicode=True), encoding="utf-8")
+    (rules / "zhejiang.yaml").write_text(yaml.safe_dump(FOURTH_SET, allow_unicode=True), encoding="utf-8")
     assert problems_of(rules) == []
     code, out, _ = run(["compare", "--facts", "-", "--rules", str(rules), "--as-of", "2025-06-30"],
                        stdin='{"work_context": "routine", "improper_benefit": "self"}')

@@ -12,20 +12,9 @@ import pytest
 import yaml
 
 from tests.cases_library.conftest import build, copy_project
+from tests.test_layering import FOURTH_SET
 
 pytestmark = pytest.mark.build
-
-TEST_SET = {
-    "id": "zhejiang", "title": "测试省容错纠错规定", "short": "测试省", "issuer": "测试省委", "effective": "2020-01-01",
-    "last_reviewed": "2026-12-02", "extends": "national",
-    "source": {"title": "测试", "url": None, "reliability": "secondary"},
-    "coverage": {"complete": False, "note": "测试用的规则集"},
-    "situations": [{"id": "zj-s-test", "title": "测试情形", "when": {"fact": "work_context", "is": "routine"},
-                    "text": "（测试）", "cite": {"document": "测试", "article": "第一条",
-                                                "source": {"title": "测试"}, "reliability": "secondary"}}],
-    "advice": {o: "测试" for o in ("eligible", "mitigable", "not_eligible", "undetermined")},
-}
-
 
 def _with_reasons_for_the_new_set(case: Path) -> None:
     """The case's written reason for a disagreement under the national rules, given for the test set
@@ -42,7 +31,7 @@ def _with_reasons_for_the_new_set(case: Path) -> None:
 def test_a_fourth_rule_set_appears_on_every_page_that_lists_the_rule_sets(tmp_path):
     project = copy_project(tmp_path / "project")
     before = {p.relative_to(project) for p in project.rglob("*.py")}
-    (project / "rules" / "zhejiang.yaml").write_text(yaml.safe_dump(TEST_SET, allow_unicode=True), encoding="utf-8")
+    (project / "rules" / "zhejiang.yaml").write_text(yaml.safe_dump(FOURTH_SET, allow_unicode=True), encoding="utf-8")
     for case in (project / "content" / "cases").glob("*.md"):
         _with_reasons_for_the_new_set(case)
     site = tmp_path / "site"

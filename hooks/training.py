@@ -210,9 +210,8 @@ def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> lis
     """Attach to each card its verdict (and the outcome in every jurisdiction) from the checker."""
     from selfcheck.errors import InputError, Problem
     from selfcheck.explain import evaluate
-    from selfcheck.model import RuleBase
 
-    rb = RuleBase.from_compiled(compiled)
+    rb = _rulebase(compiled)
     problems = []
     for c in cards:
         c["as_of"] = c["as_of"] or default_as_of
@@ -238,9 +237,7 @@ def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> lis
 
 def national_items(compiled: dict, as_of: str) -> list[dict]:
     """Every item of the national rule set in force on as_of (the coverage target)."""
-    from selfcheck.model import RuleBase
-
-    rb = RuleBase.from_compiled(compiled)
+    rb = _rulebase(compiled)
     rs = rb.ruleset_for("national", as_of)
     if rs is None:
         return []
@@ -674,7 +671,7 @@ def talk_slides(talks: dict[str, dict]) -> str:
 
 def projector_page(cards: list[dict], compiled: dict, url: str, talks: dict[str, dict] | None = None) -> str:
     lines = _fm("投影放映", "一屏一张卡片的大字放映：方向键翻页，回车揭晓。",
-                "hide:\n  - navigation\n  - toc\nsearch:\n  exclude: true")
+                HIDE_NAV_AND_TOC + "\nsearch:\n  exclude: true")
     lines += ["# 投影放映", "",
               '<p class="rc-projector-help">用 <kbd>→</kbd> / <kbd>←</kbd>（或 <kbd>PageDown</kbd> / <kbd>PageUp</kbd>、'
               "空格）翻到下一张或上一张，<kbd>回车</kbd> 或 <kbd>R</kbd> 揭晓结论，<kbd>F</kbd> 全屏，"
@@ -716,7 +713,7 @@ def _step_list(proc: dict) -> str:
     return f'<ol class="rc-proc-steps">{lis}</ol>'
 
 
-HANDOUT_HIDE = "hide:\n  - navigation\n  - toc"
+HIDE_NAV_AND_TOC = "hide:\n  - navigation\n  - toc"
 
 
 def _handout_foot(as_of: str) -> str:
@@ -726,9 +723,7 @@ def _handout_foot(as_of: str) -> str:
 
 def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tuple[str, int]]:
     """uri -> (markdown, number of A4 pages it prints to)."""
-    from selfcheck.model import RuleBase
-
-    rb = RuleBase.from_compiled(compiled)
+    rb = _rulebase(compiled)
     foot = _handout_foot(as_of)
     out: dict[str, tuple[str, int]] = {
         "training/handouts/summary.md": _summary_handout(rb, as_of, foot),
@@ -743,7 +738,6 @@ def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tu
 def _summary_handout(rb: Any, as_of: str, foot: str) -> tuple[str, int]:
     """One page: 三个区分开来, the negative list, the conditions, situations and the general track."""
     rs = rb.ruleset_for("national", as_of)
-    hide = HANDOUT_HIDE
     d_rows = "".join(f"<tr><th scope=\"row\">{esc(d.title)}</th><td>{esc(d.tolerable_side)}</td><td>{esc(d.other_side)}</td></tr>"
                      for d in rb.distinctions())
     ex = [it for it in rs.items["exclusions"] if it.in_force(as_of)] if rs else []
@@ -774,14 +768,13 @@ def _summary_handout(rb: Any, as_of: str, foot: str) -> tuple[str, int]:
         "最终由有权机关调查核实后认定。</p>" + foot,
         "rc-sheet--summary")
     return (
-        "\n".join(_fm("讲义：三个区分开来与负面清单", "一页纸讲义：三个区分开来、负面清单、容错条件与情形。", hide)
+        "\n".join(_fm("讲义：三个区分开来与负面清单", "一页纸讲义：三个区分开来、负面清单、容错条件与情形。", HIDE_NAV_AND_TOC)
                   + ["# 三个区分开来与负面清单", "", f'<div class="rc-handout" data-rc-pages="1">{summary}</div>', "",
                      "## 参考来源", "", "- 全部条目及出处见[全国性规定](../../rules/national.md)。", ""]), 1)
 
 
 def _procedure_handout(compiled: dict, foot: str) -> tuple[str, int]:
     """The procedure diagrams, one page each."""
-    hide = HANDOUT_HIDE
     procs = compiled.get("procedures") or {}
     keys = [k for k in ("model", "national") if k in procs]
     sheets = []
@@ -794,7 +787,7 @@ def _procedure_handout(compiled: dict, foot: str) -> tuple[str, int]:
             f'（{esc(RELIABILITY.get((p.get("cite") or {}).get("reliability"), ""))}）。'
             "每一步的依据和文字说明见网站“各地规定 · 办理程序图”。</p>" + foot, "rc-sheet--procedure"))
     return (
-        "\n".join(_fm("讲义：容错办理程序图", "容错办理流程图：论文提出的一般流程和全国性规定的流程。", hide)
+        "\n".join(_fm("讲义：容错办理程序图", "容错办理流程图：论文提出的一般流程和全国性规定的流程。", HIDE_NAV_AND_TOC)
                   + ["# 容错办理程序图", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
                      "## 参考来源", "", "- 各步依据见[办理程序图](../../rules/procedures.md)。", ""]),
         len(sheets))
@@ -802,7 +795,6 @@ def _procedure_handout(compiled: dict, foot: str) -> tuple[str, int]:
 
 def _worksheet_handout(compiled: dict, foot: str) -> tuple[str, int]:
     """The blank worksheet: every question of rules/facts.yaml with its answers to tick."""
-    hide = HANDOUT_HIDE
     unknown = compiled.get("unknown_label", "不清楚")
     facts = compiled["facts"]
     pages = [facts[i:i + WORKSHEET_FACTS_PER_PAGE] for i in range(0, len(facts), WORKSHEET_FACTS_PER_PAGE)] or [[]]
@@ -828,7 +820,7 @@ def _worksheet_handout(compiled: dict, foot: str) -> tuple[str, int]:
         sheets.append(_sheet(f'<h2>自查工作表（{pi + 1}/{len(pages)}）</h2>{head}<ol class="rc-ws">{"".join(qs)}</ol>{tail}{foot}',
                              "rc-sheet--worksheet"))
     return (
-        "\n".join(_fm("讲义：空白自查工作表", "按自查问题生成的空白工作表，供分组讨论时逐题填写。", hide)
+        "\n".join(_fm("讲义：空白自查工作表", "按自查问题生成的空白工作表，供分组讨论时逐题填写。", HIDE_NAV_AND_TOC)
                   + ["# 空白自查工作表", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
                      "## 参考来源", "", "- 问题与选项与[匿名自查](../../selfcheck/index.md)相同。", ""]),
         len(sheets))
@@ -836,7 +828,6 @@ def _worksheet_handout(compiled: dict, foot: str) -> tuple[str, int]:
 
 def _deck_handout(cards: list[dict], compiled: dict, foot: str) -> tuple[str, int]:
     """The card deck: the fronts, then the answers on pages of their own."""
-    hide = HANDOUT_HIDE
     outcomes = outcome_list(compiled)
     fronts = []
     for i in range(0, len(cards), DECK_FRONT_PER_PAGE):
@@ -863,7 +854,7 @@ def _deck_handout(cards: list[dict], compiled: dict, foot: str) -> tuple[str, in
         answers.append(_sheet("<h2>答案（检查器按全国性规定计算）</h2>" + "".join(cells) + foot, "rc-sheet--answers"))
     total = len(fronts) + len(answers)
     return (
-        "\n".join(_fm("讲义：卡片组", "可打印的练习卡片：每页三张，答案另页。", hide + "\nsearch:\n  exclude: true")
+        "\n".join(_fm("讲义：卡片组", "可打印的练习卡片：每页三张，答案另页。", HIDE_NAV_AND_TOC + "\nsearch:\n  exclude: true")
                   + ["# 练习卡片组（打印版）", "",
                      f'<div class="rc-handout" data-rc-deck data-rc-pages="{total}" data-rc-front-pages="{len(fronts)}" '
                      f'data-rc-per-page="{DECK_FRONT_PER_PAGE}" data-rc-answers-per-page="{DECK_ANSWERS_PER_PAGE}">'

@@ -11,7 +11,7 @@ count, size, search index size; then the ratio 5k/1k. Targets (issue 4): real si
 
     python scripts/bench_build.py [--repeat N] [--sizes 1000,5000] [--no-compress]
 
-Case pages are copies of the real published cases under new file names (so the case hook runs the
+Case pages are copies of the real published cases under new file names (so the case library runs the
 checker on each, as on real ones); they are not in the nav (as the real cases).
 """
 
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_site  # noqa: E402
 
-COPY = ("content", "hooks", "overrides", "rules", "selfcheck", "scripts", "mkdocs.yml", "pyproject.toml")
+COPY = ("content", "overrides", "rongcuo_site", "rules", "selfcheck", "scripts", "mkdocs.yml", "pyproject.toml")
 
 
 def copy_project(dst: Path) -> Path:
@@ -50,7 +50,7 @@ def copy_project(dst: Path) -> Path:
 
 def add_cases(proj: Path, n: int) -> None:
     """n case pages: copies of the real published cases (valid front matter, facts, decision and
-    any disagreement reasons, so every hook, the checker run on each case included, does its
+    any disagreement reasons, so every part of the plugin, the checker run on each case included, does its
     normal work), each with its own file name and a numbered title."""
     d = proj / "content" / "cases"
     real = sorted(p for p in d.glob("*.md") if p.name[:1].isdigit())

@@ -116,7 +116,7 @@ def mkdocs_build(config_file: Path, out: Path) -> None:
         raise BuildFailed(f"配置错误：{exc}") from exc
     except exceptions.MkDocsException as exc:  # PluginError, BuildError
         raise BuildFailed(str(exc)) from exc
-    except Exception as exc:  # e.g. a missing snippet file, or a bug in a hook: keep the traceback
+    except Exception as exc:  # e.g. a missing snippet file, or a bug in the plugin: keep the traceback
         import traceback
 
         traceback.print_exc()
@@ -132,7 +132,7 @@ def check_output(site: Path) -> list[str]:
         if "<html" in text[:500].lower() and (
                 'http-equiv="Content-Security-Policy"' not in text or "__RONGCUO" in text):
             problems.append(problem_text(f"site/{rel}", "缺少完整的 Content-Security-Policy meta 元素",
-                                         "在 mkdocs.yml 中保留 theme.custom_dir: overrides 和 hooks/csp.py"))
+                                         "在 mkdocs.yml 中保留 theme.custom_dir: overrides 和 rongcuo 插件（plugins: - rongcuo）"))
         for m in RESOURCE_TAG.finditer(text):
             tag, attrs = m.group(1).lower(), m.group(2)
             if tag == "link" and not re.search(r"rel\s*=\s*[\"'][^\"']*(stylesheet|icon|preload|modulepreload|"

@@ -3,7 +3,7 @@
 //   node scripts/selfcheck_probe.mjs CONFIG.json      (CONFIG: see below; prints one JSON object)
 //
 // Used by scripts/build_selfcheck.py (record-stdlib: which standard-library modules the checker,
-// the worker and Pyodide's own start-up import) and by tests/selfcheck/test_stdlib.py (the trimmed
+// the worker and Pyodide's own start-up import) and by tests/selfcheck_page/test_stdlib.py (the trimmed
 // standard library holds every one of them). It starts Pyodide the way content/assets/selfcheck/worker.mjs
 // does (same loadPyodide options, unpackArchive of the wheel, the rules JSON, and the worker's own
 // Python source, read from worker.mjs), then runs a workload through the worker's _call():

@@ -9,7 +9,7 @@
 // bytecode are the ones the browser runs; the project's venv may be any Python >= 3.11.
 // co_filename is /lib/pythonXY.zip/<entry>, where Pyodide puts the zip, as when compiled at import.
 // optimize=2 (what `python -OO` does: no docstrings, no asserts): 727 kB brotli instead of 861 kB;
-// tests/selfcheck/test_stdlib.py runs the checker's workload and imports every listed module with it.
+// tests/selfcheck_page/test_stdlib.py runs the checker's workload and imports every listed module with it.
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";

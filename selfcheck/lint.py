@@ -18,7 +18,7 @@ FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 CASE_KEYS = ("title", "kind", "region", "province", "year", "role", "decision", "distinction", "facts", "source")
 CASE_OPTIONAL = ("note", "tags", "id", "disagreement")
 # `disagreement`: {jurisdiction: {kind: …, reason: …}}, why the checker's verdict differs from the
-# published decision there (hooks/cases.py requires one for every disagreement).
+# published decision there (rongcuo_site/case_library.py requires one for every disagreement).
 DISAGREEMENT_KINDS = ("missing_rule", "ambiguous_fact", "unexplained")
 NO_DISTINCTION = ("none", "unknown")  # the source says no distinction applies / does not say which
 # `kind: discipline`: a published discipline case (纪委 通报, 以案说纪), NOT a 容错 decision. It has no

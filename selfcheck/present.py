@@ -3,8 +3,8 @@ command line), Markdown (the rule pages) and HTML (the browser's result page, th
 the case pages). Standard library only (it runs in the browser too).
 
 The words come from the rule files (rules/outcomes.yaml: `presenter`, `reliability`, `decisions`,
-`application`; the facts' questions and labels); this module only arranges them. The CLI, the build
-hooks and the browser worker call these functions and word nothing themselves.
+`application`; the facts' questions and labels); this module only arranges them. The CLI, the site
+plugin and the browser worker call these functions and word nothing themselves.
 """
 
 from __future__ import annotations

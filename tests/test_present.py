@@ -1,6 +1,6 @@
 """The one presenter (selfcheck/present.py): per scenario, the terminal text, the result page's HTML
 and the application draft say the same verdict, cite every item in the one wording, and show the
-public no ids. The browser inserts exactly this HTML (tests/selfcheck compare it with Pyodide's)."""
+public no ids. The browser inserts exactly this HTML (tests/selfcheck_page compare it with Pyodide's)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """YAML scenario files: facts -> expected outcome and the reasons that must be met or hit.
 
-tests/cases/<jurisdiction>/*.yaml each hold a list of scenarios:
+tests/scenarios/<jurisdiction>/*.yaml each hold a list of scenarios:
 
     - name: 改革试点中因缺乏经验出现失误，出于公心、及时补救
       as_of: 2025-06-30            # optional; default: the scenario suite's DEFAULT_AS_OF
@@ -12,7 +12,7 @@ tests/cases/<jurisdiction>/*.yaml each hold a list of scenarios:
       reasons: [nat-si-17-1-pilot]  # items whose status must be met (or hit, for exclusions)
       not_reasons: [nat-ex-private-gain]   # optional: items that must NOT be met/hit
 
-tests/cases/compare/*.yaml hold scenarios run in several jurisdictions at once: `outcomes` maps each
+tests/scenarios/compare/*.yaml hold scenarios run in several jurisdictions at once: `outcomes` maps each
 jurisdiction to its expected outcome (and `why` says why that outcome is right).
 
 A test also fails if any item of any rule set is never met/hit by some scenario.
@@ -28,7 +28,7 @@ import yaml
 
 from selfcheck.explain import evaluate
 
-CASES = Path(__file__).resolve().parent / "cases"
+SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 EXAMPLES = Path(__file__).resolve().parent.parent / "content" / "includes" / "examples.yaml"
 DEFAULT_AS_OF = "2025-06-30"
 DECISIVE = {"met", "hit"}
@@ -36,7 +36,7 @@ DECISIVE = {"met", "hit"}
 
 def load_scenarios() -> list[tuple[str, str, dict[str, Any]]]:
     out = []
-    for path in sorted(CASES.glob("*/*.yaml")):
+    for path in sorted(SCENARIO_DIR.glob("*/*.yaml")):
         for i, sc in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
             name = f"{path.parent.name}/{path.name}#{i + 1} {sc.get('name', '')}"
             if path.parent.name == "compare":

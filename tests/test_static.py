@@ -1,5 +1,5 @@
 """Static checks of the whole tree: ruff (lint) over every Python file, mypy (types) over the checker
-package, the build hooks and the scripts (configured in pyproject.toml), and ESLint (pinned in
+package, the site plugin and the scripts (configured in pyproject.toml), and ESLint (pinned in
 package-lock.json, configured in eslint.config.mjs) over every page script."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 
 from .conftest import ROOT
 
-TYPED = ("selfcheck", "hooks", "scripts")
+TYPED = ("selfcheck", "rongcuo_site", "scripts")
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -72,7 +72,7 @@ def test_procedures_are_svg_with_every_step(built_site: Path, compiled_rules: di
 
 def _copy_project(dst: Path) -> Path:
     """A minimal copy of the project for builds with modified inputs."""
-    for name in ("content", "hooks", "overrides", "rules", "selfcheck", "scripts"):
+    for name in ("content", "overrides", "rongcuo_site", "rules", "selfcheck", "scripts"):
         shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("mkdocs.yml", "pyproject.toml"):
         shutil.copy(ROOT / name, dst / name)
@@ -137,12 +137,12 @@ def test_search_index_is_segmented_with_the_user_dictionary(built_site: Path):
     text = "\u200b".join(d["text"] for d in data["docs"])
     tokens = set(text.split("\u200b"))
     assert "\u200b" in text, "Chinese text is not segmented: is jieba installed?"
-    assert "三个区分开来" in tokens, "jieba user dictionary (hooks/jieba_user_dict.txt) not applied"
+    assert "三个区分开来" in tokens, "jieba user dictionary (rongcuo_site/jieba_user_dict.txt) not applied"
     assert data["config"]["lang"] == ["en"], "search lang must stay default (zh pipeline hangs in the browser)"
 
 
 def test_jieba_missing_fails_the_build(tmp_path: Path):
-    """The theme silently drops segmentation without jieba; our hook refuses to build instead."""
+    """The theme silently drops segmentation without jieba; our plugin refuses to build instead."""
     blocker = tmp_path / "nojieba"
     blocker.mkdir()
     (blocker / "jieba.py").write_text("raise ImportError('jieba blocked for this test')\n")

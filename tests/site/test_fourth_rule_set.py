@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cases_library.conftest import build, copy_project
+from tests.case_library.conftest import build, copy_project
 from tests.test_layering import FOURTH_SET
 
 pytestmark = pytest.mark.build

@@ -11,7 +11,7 @@ from selfcheck.model import KINDS
 
 HIDDEN = re.compile(r"<(script|style|code class=\"rc-hash\")\b.*?</\1>", re.S)
 TECH_BOX = re.compile(r'<details class="info">\s*<summary>技术信息</summary>.*?</details>', re.S)
-PATHS = re.compile(r"(?<![/\w.])(?:rules|content|hooks|selfcheck|scripts|tests)/[\w./-]+|\b[\w-]+\.ya?ml\b|DESIGN\.md")
+PATHS = re.compile(r"(?<![/\w.])(?:rules|content|rongcuo_site|selfcheck|scripts|tests)/[\w./-]+|\b[\w-]+\.ya?ml\b|DESIGN\.md")
 HASH = re.compile(r"(?<![\w/-])[0-9a-f]{12}(?![\w/-])")
 
 

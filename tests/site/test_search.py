@@ -1,5 +1,5 @@
 """Search in the browser ranks the explainers (读懂容错) first for their own terms, and a query is
-looked up whole: 容错 must not turn into 容* and find 容缺 (hooks/search_query.py)."""
+looked up whole: 容错 must not turn into 容* and find 容缺 (rongcuo_site/search_query.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixtures for the trainers' kit tests: the card sources, read independently of hooks/training.py.
+"""Fixtures for the trainers' kit tests: the card sources, read independently of rongcuo_site/training.py.
 The strict build, the local server and the browser are the session fixtures of tests/conftest.py."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def case_front_matter(name: str) -> dict:
 
 def card_sources() -> list[dict]:
     """Every card with the facts the checker must see: from cards.yaml for invented cards, from the
-    case file's front matter for real ones (read here, not through the hook)."""
+    case file's front matter for real ones (read here, not through the plugin)."""
     data = yaml.safe_load(CARDS_FILE.read_text(encoding="utf-8"))
     out = []
     for c in data["cards"]:
@@ -50,7 +50,7 @@ def build_date(built_site) -> str:
 
 @pytest.fixture()
 def today() -> str:
-    """The as-of date for tests that run the hook themselves (no site build needed)."""
+    """The as-of date for tests that run the kit's code themselves (no site build needed)."""
     return _dt.date.today().isoformat()
 
 

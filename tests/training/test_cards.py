@@ -9,15 +9,12 @@ import json
 import math
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from .conftest import CONTENT, ROOT, card_sources, case_front_matter, tags_with
-
-sys.path.insert(0, str(ROOT / "hooks"))
 
 OUTCOMES = ("eligible", "mitigable", "not_eligible", "undetermined")
 
@@ -54,7 +51,7 @@ def test_card_file_shape(cards):
 
 def test_every_revealed_verdict_is_the_checkers(built_site, cards, rb, build_date):
     """Card page: the data the page script compares with, the revealed outcome label and the status
-    of every listed item equal evaluate() on the card's facts (read independently of the hook)."""
+    of every listed item equal evaluate() on the card's facts (read independently of the plugin)."""
     for c in cards:
         text = page(built_site, f"training/cards/{c['id']}")
         (art,) = [t for t in tags_with(text, "data-rc-card") if t["data-rc-card"] == c["id"]]
@@ -107,10 +104,10 @@ def test_every_national_item_is_covered_by_some_card(cards, rb, today):
     assert {k for k in items.values()} == {"exclusions", "aggravations", "conditions", "situations", "mitigations"}
 
 
-def test_the_hook_reports_an_uncovered_item(tmp_path, rb, today):
-    """The coverage computed by hooks/training.py (shown in the deck's coverage table and logged at
+def test_the_kit_reports_an_uncovered_item(tmp_path, rb, today):
+    """The coverage computed by rongcuo_site/training.py (shown in the deck's coverage table and logged at
     build time) names the item that a deck without the only dissent card leaves uncovered."""
-    import training
+    from rongcuo_site import training
 
     docs = tmp_path / "content"
     (docs / "training").mkdir(parents=True)
@@ -124,8 +121,8 @@ def test_the_hook_reports_an_uncovered_item(tmp_path, rb, today):
     assert uncovered == ["nat-si-17-1-2-dissent"]
 
 
-def test_the_hook_rejects_bad_cards(tmp_path, rb, today):
-    import training
+def test_the_kit_rejects_bad_cards(tmp_path, rb, today):
+    from rongcuo_site import training
 
     docs = tmp_path / "content"
     (docs / "training").mkdir(parents=True)
@@ -146,12 +143,11 @@ def test_the_hook_rejects_bad_cards(tmp_path, rb, today):
     assert "cards.yaml:" in msgs  # problems name the line of the card
 
 
-def test_the_hook_names_every_fact_problem_of_a_card(rb, today):
+def test_the_kit_names_every_fact_problem_of_a_card(rb, today):
     """One line per problem the checker found, with the allowed values and the checker's fix; an
     InputError that lists no problem (was passed on as if it were a Problem: an empty "（）") still
     gives a line that says what happened."""
-    import training
-
+    from rongcuo_site import training
     from selfcheck.errors import FactsError
 
     card = {"id": "x9", "facts": {"intent": "bogus", "loss_level": "huge"}, "jurisdiction": "national",
@@ -248,8 +244,7 @@ def test_session_plans_are_complete(built_site, cards, plan, minutes):
 
 
 def test_handout_page_counts_declared(built_site, cards, rb):
-    import training
-
+    from rongcuo_site import training
     from selfcheck.load import compile_rules
 
     compiled = compile_rules(ROOT / "rules")

@@ -1,4 +1,4 @@
-// rongcuo self-check: start the Pyodide worker early. hooks/selfcheck_page.py puts this script in
+// rongcuo self-check: start the Pyodide worker early. rongcuo_site/selfcheck_form.py puts this script in
 // the <head> of the form's page as <script async src=boot.js data-config=…>, so it runs while the
 // page is still being parsed, without waiting for the stylesheets, the form or the theme's bundle.
 // It creates the worker right after the first frame has been painted: started sooner, the runtime's

@@ -1,4 +1,4 @@
-// rongcuo anonymous self-check: the page side. Loaded on every page as a module (hooks/selfcheck_page.py)
+// rongcuo anonymous self-check: the page side. Loaded on every page as a module (rongcuo_site/selfcheck_form.py)
 // and active only where the form (#rc-selfcheck, generated at build time) is present. The form page also
 // loads it as an async module right after the form, so the steps work before the theme's bundle and the
 // rest of the page are done (the same URL is one module: it runs once). It subscribes to the theme's
@@ -477,7 +477,7 @@ if (!window.__rcSelfcheckKeepStep) {
 // A step entry is handled here and hidden from the theme, whose instant navigation would otherwise
 // fetch and re-inject this same page on the first popstate after a full load (its location stream has
 // no value yet, so the pathname looks new). The listener must come before the theme's: an inline
-// script in the form page's <head> adds it (hooks/selfcheck_page.py POP_GUARD); this is the fallback.
+// script in the form page's <head> adds it (rongcuo_site/selfcheck_form.py POP_GUARD); this is the fallback.
 // The handler holds no answers.
 window.__rcSelfcheckPopState = () => Boolean(W.onPopState && W.onPopState());
 if (!window.__rcSelfcheckPopGuard) {

@@ -2,7 +2,7 @@
  *
  * Everything stays in the page: no storage API (no cookies, localStorage, sessionStorage,
  * IndexedDB), no request of any kind, no inline script. The verdicts shown are in the HTML,
- * computed at build time by the checker (hooks/training.py); this file only hides and shows them.
+ * computed at build time by the checker (rongcuo_site/training.py); this file only hides and shows them.
  *
  * mkdocs-material's instant navigation re-runs this script for each training page it shows, so
  * every element is set up once (data-rc-ready) and the keyboard handler is installed once.

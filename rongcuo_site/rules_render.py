@@ -10,14 +10,10 @@ from __future__ import annotations
 import html
 import json
 import re
-import sys
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checker, for its citation wording
-import procedure_svg  # noqa: E402
-
-from selfcheck import present  # noqa: E402
+from rongcuo_site import procedure_svg
+from selfcheck import present
 
 KIND_ORDER = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 KIND_LABEL = {"exclusions": "负面清单", "aggravations": "从重、加重情节", "conditions": "容错条件",

@@ -9,7 +9,7 @@ Everything here is generated at build time from data, so nothing shown to a trai
 - every card's verdict               selfcheck.explain.evaluate(facts, jurisdiction, as_of): the same
                                      checker as the CLI and the self-check page.
 - handouts                           rules/national.yaml (三个区分开来, negative list),
-                                     rules/procedure.yaml (diagrams drawn by hooks/procedure_svg.py),
+                                     rules/procedure.yaml (diagrams drawn by procedure_svg.py),
                                      rules/facts.yaml (the blank worksheet).
 
 Generated pages (in memory, nothing is written into content/):
@@ -44,19 +44,18 @@ import html
 import json
 import posixpath
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
-from mkdocs.structure.files import File
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import procedure_svg  # noqa: E402
-from _paths import compiled_rules, error, log, message, problem  # noqa: E402
-from cases import EXPECTED, status_of  # noqa: E402
-
-from selfcheck import present  # noqa: E402
+from rongcuo_site import procedure_svg
+from rongcuo_site.case_library import EXPECTED, status_of
+from rongcuo_site.report import error, log, message, problem
+from selfcheck import present
 
 CARDS_FILE = "training/cards.yaml"
 CSS = "assets/training/training.css"
@@ -79,7 +78,6 @@ DECK_FRONT_PER_PAGE = 3
 DECK_ANSWERS_PER_PAGE = 6
 WORKSHEET_FACTS_PER_PAGE = 8
 
-_state: dict[str, Any] = {}
 
 
 def outcome_list(compiled: dict) -> list[dict]:
@@ -117,7 +115,7 @@ def _front_matter(path: Path) -> tuple[dict, str]:
     from selfcheck.yamlsrc import ParseFailure, parse
 
     front, body = split_front_matter(path.read_text(encoding="utf-8"))
-    try:  # bounded (selfcheck/yamlsrc.py); a broken case is reported by hooks/checks.py
+    try:  # bounded (selfcheck/yamlsrc.py); a broken case is reported by content_checks.py
         data = parse(front, str(path), first_line=2).data if front else {}
     except ParseFailure:
         data = {}
@@ -889,7 +887,7 @@ def _as_of() -> str:
 
 
 def build_all(docs_dir: Path, compiled: dict, as_of: str | None = None) -> dict[str, Any]:
-    """Cards with verdicts, the national items, coverage and problems (used by the hook and tests)."""
+    """Cards with verdicts, the national items, coverage and problems (used by TrainingKit and the tests)."""
     as_of = as_of or _as_of()
     DECISION_LABEL.update(compiled["texts"]["decisions"])
     RELIABILITY.update(compiled["texts"]["reliability"])
@@ -900,113 +898,114 @@ def build_all(docs_dir: Path, compiled: dict, as_of: str | None = None) -> dict[
     return {"cards": cards, "items": items, "coverage": coverage(cards), "problems": problems, "as_of": as_of}
 
 
-def on_files(files, config):
-    compiled = compiled_rules(config)[0]  # problems: reported by hooks/rules_pages.py
-    if not compiled.get("rulesets"):
-        raise error("rules/", "没有可用的规则集，无法生成培训卡片", "按上方列出的文件和行号改正规则文件")
-    root = Path(config.config_file_path).resolve().parent
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    docs = Path(config.docs_dir)
-    data = build_all(docs, compiled)
-    for where, what, fix in data["problems"]:
-        problem(where, what, fix)
-    cards, items, as_of = data["cards"], data["items"], data["as_of"]
-    cov = data["coverage"]
-    # A rule item no card exercises is reported, not fatal: a rule update must not wait for a new
-    # training card. tests/training fails on it, and the coverage table shows "（没有卡片）".
-    for it in items:
-        if it["id"] not in cov:
-            log.info(message(f"content/{CARDS_FILE}", f"没有哪张卡片命中或满足全国规则的条目 {it['id']}（{it['title']}）",
-                             "新增或修改卡片，让培训卡片覆盖每一个条目"))
-    # the data file is not published
-    src = files.get_file_from_path(CARDS_FILE)
-    if src is not None:
-        files.remove(src)
-    _state.update(cards=cards, items=items, compiled=compiled, as_of=as_of)
+class TrainingKit:
+    """The trainers' kit of one build: the cards with their verdicts and the talking points."""
 
-    made: dict[str, File] = {}
+    def __init__(self, compiled: dict[str, Any]) -> None:
+        self.compiled = compiled
+        self.cards: list[dict] = []
+        self.talks: dict[str, dict] = {}
 
-    def add(uri: str) -> File:
-        existing = files.get_file_from_path(uri)
-        if existing is not None and not existing.generated_by:
-            raise error(f"content/{uri}", "这个页面由 hooks/training.py 自动生成，不能手写同名文件",
-                        f"删除 content/{uri}")
-        if existing is not None:
-            files.remove(existing)
-        f = File.generated(config, uri, content="")
-        files.append(f)
-        made[uri] = f
-        return f
+    def add_pages(self, files: Files, config: MkDocsConfig) -> Files:
+        compiled = self.compiled
+        if not compiled.get("rulesets"):  # the rule files' problems are listed above (rules_pages.py)
+            raise error("rules/", "没有可用的规则集，无法生成培训卡片", "按上方列出的文件和行号改正规则文件")
+        docs = Path(config.docs_dir)
+        data = build_all(docs, compiled)
+        for where, what, fix in data["problems"]:
+            problem(where, what, fix)
+        cards, items, as_of = data["cards"], data["items"], data["as_of"]
+        cov = data["coverage"]
+        # A rule item no card exercises is reported, not fatal: a rule update must not wait for a new
+        # training card. tests/training fails on it, and the coverage table shows "（没有卡片）".
+        for it in items:
+            if it["id"] not in cov:
+                log.info(message(f"content/{CARDS_FILE}", f"没有哪张卡片命中或满足全国规则的条目 {it['id']}（{it['title']}）",
+                                 "新增或修改卡片，让培训卡片覆盖每一个条目"))
+        # the data file is not published
+        src = files.get_file_from_path(CARDS_FILE)
+        if src is not None:
+            files.remove(src)
+        self.cards = cards
 
-    card_files = {c["id"]: add(f"training/cards/{c['id']}.md") for c in cards}
-    urls = {cid: f.url for cid, f in card_files.items()}
-    for i, c in enumerate(cards):
-        prev = (urls[cards[i - 1]["id"]], cards[i - 1]["title"]) if i > 0 else None
-        nxt = (urls[cards[i + 1]["id"]], cards[i + 1]["title"]) if i + 1 < len(cards) else None
-        f = card_files[c["id"]]
-        f.content_string = card_page(c, compiled, f.url, i + 1, (prev, nxt))
-    f = add("training/cards/index.md")
-    f.content_string = deck_index_page(cards, compiled, items, urls, f.url)
-    f = add("training/quiz.md")
-    f.content_string = quiz_page(cards, compiled, urls, f.url)
-    f = add("training/projector.md")
-    talks = talk_points(docs)
-    _state["talks"] = talks
-    f.content_string = projector_page(cards, compiled, f.url, talks)
-    handouts = handout_pages(cards, compiled, as_of)
-    for uri, (text, _pages) in handouts.items():
-        add(uri).content_string = text
-    return files
+        def add(uri: str) -> File:
+            existing = files.get_file_from_path(uri)
+            if existing is not None and not existing.generated_by:
+                raise error(f"content/{uri}", "这个页面由培训卡片（content/training/cards.yaml）自动生成，不能手写同名文件",
+                            f"删除 content/{uri}")
+            if existing is not None:
+                files.remove(existing)
+            f = File.generated(config, uri, content="")
+            files.append(f)
+            return f
 
+        card_files = {c["id"]: add(f"training/cards/{c['id']}.md") for c in cards}
+        urls = {cid: f.url for cid, f in card_files.items()}
+        for i, c in enumerate(cards):
+            prev = (urls[cards[i - 1]["id"]], cards[i - 1]["title"]) if i > 0 else None
+            nxt = (urls[cards[i + 1]["id"]], cards[i + 1]["title"]) if i + 1 < len(cards) else None
+            f = card_files[c["id"]]
+            f.content_string = card_page(c, compiled, f.url, i + 1, (prev, nxt))
+        f = add("training/cards/index.md")
+        f.content_string = deck_index_page(cards, compiled, items, urls, f.url)
+        f = add("training/quiz.md")
+        f.content_string = quiz_page(cards, compiled, urls, f.url)
+        f = add("training/projector.md")
+        self.talks = talk_points(docs)
+        f.content_string = projector_page(cards, compiled, f.url, self.talks)
+        handouts = handout_pages(cards, compiled, as_of)
+        for uri, (text, _pages) in handouts.items():
+            add(uri).content_string = text
+        return files
 
-def on_page_markdown(markdown, page, config, files):
-    if not page.file.src_uri.startswith("training/"):
-        return markdown
-    by_id = {c["id"]: c for c in _state.get("cards", [])}
-    here = posixpath.dirname(page.file.src_uri)
+    def page_markdown(self, markdown: str, page: Page) -> str:
+        """Card lists (<!-- rongcuo:cards … -->) and the projector links of a plan's 讲解 rows."""
+        if not page.file.src_uri.startswith("training/"):
+            return markdown
+        by_id = {c["id"]: c for c in self.cards}
+        here = posixpath.dirname(page.file.src_uri)
 
-    def repl(m: re.Match) -> str:
-        out: list[str] = []
-        ids: list[str] = []
-        for cid in m.group(1).split():
-            c = by_id.get(cid)
-            if c is None:
-                line = markdown[: m.start()].count("\n") + 1
-                problem(f"content/{page.file.src_uri}:~{line}", f"未知的卡片 '{cid}'",
-                        f"改用 content/{CARDS_FILE} 中的卡片 id")
-                continue
-            rel = posixpath.relpath(f"training/cards/{cid}.md", here)
-            label = "虚构" if c["kind"] == "fictional" else "真实案例"
-            out.append(f"{len(ids) + 1}. [{c['title']}]({rel})（{label}）")
-            ids.append(cid)
-        if len(ids) > 1:  # the same selection, numbered as listed, for the projector and for print
+        def repl(m: re.Match) -> str:
+            out: list[str] = []
+            ids: list[str] = []
+            for cid in m.group(1).split():
+                c = by_id.get(cid)
+                if c is None:
+                    line = markdown[: m.start()].count("\n") + 1
+                    problem(f"content/{page.file.src_uri}:~{line}", f"未知的卡片 '{cid}'",
+                            f"改用 content/{CARDS_FILE} 中的卡片 id")
+                    continue
+                rel = posixpath.relpath(f"training/cards/{cid}.md", here)
+                label = "虚构" if c["kind"] == "fictional" else "真实案例"
+                out.append(f"{len(ids) + 1}. [{c['title']}]({rel})（{label}）")
+                ids.append(cid)
+            if len(ids) > 1:  # the same selection, numbered as listed, for the projector and for print
+                proj = posixpath.relpath("training/projector.md", here)
+                deck = posixpath.relpath("training/handouts/deck.md", here)
+                group = ",".join(ids)
+                out += ["", f"[投影放映这一组（{len(ids)} 张）]({proj}?cards={group}) · "
+                        f"[打印这一组的卡片和答案]({deck}?cards={group})"]
+            return "\n".join(out)
+
+        markdown = MARKER.sub(repl, markdown)
+        talks = self.talks
+
+        def talk_row(m: re.Match) -> str:
+            row = m.group(0)
+            stems = [st for st in re.findall(rf"\]\((?:\.\./)*{TALK_DIR}/([\w-]+)\.md[^)]*\)", row) if st in talks]
+            ids = [pt["id"] for st in dict.fromkeys(stems) for pt in talks[st]["points"]]
+            if not ids:
+                return row
             proj = posixpath.relpath("training/projector.md", here)
-            deck = posixpath.relpath("training/handouts/deck.md", here)
-            group = ",".join(ids)
-            out += ["", f"[投影放映这一组（{len(ids)} 张）]({proj}?cards={group}) · "
-                    f"[打印这一组的卡片和答案]({deck}?cards={group})"]
-        return "\n".join(out)
+            return row.rstrip().rstrip("|").rstrip() + f"、[放映本段讲解要点（{len(ids)} 张）]({proj}?cards={','.join(ids)}) |"
 
-    markdown = MARKER.sub(repl, markdown)
-    talks = _state.get("talks") or {}
-
-    def talk_row(m: re.Match) -> str:
-        row = m.group(0)
-        stems = [st for st in re.findall(rf"\]\((?:\.\./)*{TALK_DIR}/([\w-]+)\.md[^)]*\)", row) if st in talks]
-        ids = [pt["id"] for st in dict.fromkeys(stems) for pt in talks[st]["points"]]
-        if not ids:
-            return row
-        proj = posixpath.relpath("training/projector.md", here)
-        return row.rstrip().rstrip("|").rstrip() + f"、[放映本段讲解要点（{len(ids)} 张）]({proj}?cards={','.join(ids)}) |"
-
-    return TALK_ROW.sub(talk_row, markdown)
+        return TALK_ROW.sub(talk_row, markdown)
 
 
-def on_page_content(html_text, page, config, files):
+def with_page_assets(html_text: str, page: Page) -> str:
+    """Every page under training/ gets the kit's stylesheet and script (same-origin files)."""
     if not page.file.src_uri.startswith("training/"):
         return html_text
     css = get_relative_url(CSS, page.url)
     js = get_relative_url(JS, page.url)
     return (f'<link rel="stylesheet" href="{css}">' + html_text + f'<script src="{js}"></script>')
-

@@ -4,17 +4,17 @@
   the nav does not list yet, in file-name order (so a new explainer appears without editing
   mkdocs.yml). `cases/` is left out: thousands of case pages are reached from the case index.
 - The 各地规定 section (`rules/index.md`) gets the generated procedure page and one page per rule
-  set, national first (hooks/rules_pages.py makes them).
+  set, national first (rules_pages.py makes them).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import rules_render  # noqa: E402
-from _paths import compiled_rules  # noqa: E402
+from mkdocs.config.defaults import MkDocsConfig
+
+from rongcuo_site import rules_render
 
 SKIP_FOLDERS = {"cases"}
 
@@ -30,13 +30,12 @@ def _listed(nav) -> set[str]:
     return out
 
 
-def on_config(config):
+def complete_nav(config: MkDocsConfig, compiled: dict[str, Any]) -> None:
     nav = config.nav
     if not nav:
-        return config
+        return
     docs = Path(config.docs_dir)
     listed = _listed(nav)
-    compiled = compiled_rules(config)[0]  # problems: reported by hooks/rules_pages.py
     for entry in nav:
         if not isinstance(entry, dict):
             continue
@@ -48,7 +47,7 @@ def on_config(config):
                 continue
             folder = first[: -len("/index.md")]
             if folder == "rules":
-                extra = []
+                extra: list[str | dict[str, str]] = []
                 if compiled.get("procedures"):
                     extra.append({"办理程序图": "rules/procedures.md"})
                 extra += [f"rules/{rs['id']}.md" for rs in rules_render.ordered_sets(compiled)]
@@ -60,4 +59,3 @@ def on_config(config):
                 uri = f"{folder}/{path.name}"
                 if uri not in listed:
                     children.append(uri)
-    return config

@@ -4,27 +4,23 @@ The checker runs under Node + the pinned Pyodide (scripts/selfcheck_probe.mjs: t
 every scenario, 320 random fact sets, compare, batch, the error paths), once with Pyodide's full
 standard library and once with the zip the site serves (trimmed, compiled to .pyc). The test fails when the checker (or the worker, or
 Pyodide's start-up) imports a module the trimmed zip does not hold, even one whose ImportError is
-caught: the fix is `python scripts/build_selfcheck.py record-stdlib --write`.
+caught: the fix is `python scripts/selfcheck_pack.py record-stdlib --write`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from rongcuo_site import selfcheck_pack
 from selfcheck.errors import InputError
 from selfcheck.explain import dumps, evaluate
-from tests.site.conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_selfcheck  # noqa: E402
-
-FIX = "python scripts/build_selfcheck.py record-stdlib --write"
+FIX = "python scripts/selfcheck_pack.py record-stdlib --write"
 
 pytestmark = pytest.mark.build  # builds the trimmed zip and the wheel the site serves, runs them under Node + Pyodide
 
@@ -33,29 +29,29 @@ pytestmark = pytest.mark.build  # builds the trimmed zip and the wheel the site 
 def runs(tmp_path_factory):
     """(report with the full stdlib, report with the trimmed zip)."""
     work = tmp_path_factory.mktemp("stdlib")
-    name, data = build_selfcheck.site_stdlib()  # what the site serves: the trimmed zip as .pyc
+    name, data = selfcheck_pack.site_stdlib()  # what the site serves: the trimmed zip as .pyc
     (work / name).write_bytes(data)
-    kept = [m for m, (k, _) in build_selfcheck.stdlib_list().items() if k in ("zip", "margin")]
+    kept = [m for m, (k, _) in selfcheck_pack.stdlib_list().items() if k in ("zip", "margin")]
     (work / "full").mkdir()
     (work / "trimmed").mkdir()
     # the two Node processes are independent: run side by side (each uses one core)
     with ThreadPoolExecutor(2) as pool:
-        full = pool.submit(build_selfcheck.probe, None, work / "full")
-        trimmed = pool.submit(build_selfcheck.probe, work / name, work / "trimmed", import_all=kept)
+        full = pool.submit(selfcheck_pack.probe, None, work / "full")
+        trimmed = pool.submit(selfcheck_pack.probe, work / name, work / "trimmed", import_all=kept)
         return full.result(), trimmed.result()
 
 
 def test_every_module_the_checker_imports_is_in_the_trimmed_zip(runs):
     full, _ = runs
-    listing = build_selfcheck.stdlib_list()
-    needed = {m for m, k in build_selfcheck.classify(full).items() if k == "zip"}
+    listing = selfcheck_pack.stdlib_list()
+    needed = {m for m, k in selfcheck_pack.classify(full).items() if k == "zip"}
     missing = sorted(m for m in needed if listing.get(m, ("",))[0] not in ("zip", "margin"))
     assert not missing, f"imported from the standard library but not in the trimmed zip: {missing}. Fix: {FIX}"
 
 
 def test_the_trimmed_zip_runs_the_checker_like_the_full_one(runs, rb):
     full, trimmed = runs
-    with zipfile.ZipFile(build_selfcheck.PYODIDE_DIR / "python_stdlib.zip") as z:
+    with zipfile.ZipFile(selfcheck_pack.PYODIDE_DIR / "python_stdlib.zip") as z:
         in_full = {n.removesuffix("/__init__.py").removesuffix(".py").replace("/", ".") for n in z.namelist()}
     # no import that the full zip could have satisfied failed (not even one caught by a fallback)
     assert sorted(set(trimmed["missed"]) & in_full) == [], FIX
@@ -73,31 +69,31 @@ def test_the_trimmed_zip_runs_the_checker_like_the_full_one(runs, rb):
 
 
 def test_build_fails_when_a_checker_module_imports_what_the_zip_lacks():
-    listing = build_selfcheck.stdlib_list()
-    build_selfcheck.check_wheel_imports(listing)  # the real modules pass
+    listing = selfcheck_pack.stdlib_list()
+    selfcheck_pack.check_wheel_imports(listing)  # the real modules pass
     src = "from __future__ import annotations\nimport json\n\ndef f():\n    import csv\n    from . import model\n"
-    with pytest.raises(build_selfcheck.PackError, match=r"selfcheck/engine\.py imports csv"):
-        build_selfcheck.check_wheel_imports(listing, {"engine.py": src})
-    with pytest.raises(build_selfcheck.PackError, match="not in python_stdlib.zip"):
-        build_selfcheck.trimmed_stdlib(listing={"no_such_module": ("margin", "")})
+    with pytest.raises(selfcheck_pack.PackError, match=r"selfcheck/engine\.py imports csv"):
+        selfcheck_pack.check_wheel_imports(listing, {"engine.py": src})
+    with pytest.raises(selfcheck_pack.PackError, match="not in python_stdlib.zip"):
+        selfcheck_pack.trimmed_stdlib(listing={"no_such_module": ("margin", "")})
 
 
 def test_trimmed_zip_is_deterministic_and_holds_only_the_listed_modules():
-    name, data = build_selfcheck.trimmed_stdlib()
-    assert build_selfcheck.trimmed_stdlib() == (name, data)
+    name, data = selfcheck_pack.trimmed_stdlib()
+    assert selfcheck_pack.trimmed_stdlib() == (name, data)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         infos = z.infolist()
     assert all(i.filename.endswith(("/", ".py")) for i in infos)
     assert all(i.compress_type == zipfile.ZIP_STORED for i in infos)  # brotli on the wire, see 0003
     mods = {i.filename.removesuffix("/__init__.py").removesuffix(".py").replace("/", ".")
             for i in infos if not i.filename.endswith("/")}
-    kept = {m for m, (k, _) in build_selfcheck.stdlib_list().items() if k in ("zip", "margin")}
+    kept = {m for m, (k, _) in selfcheck_pack.stdlib_list().items() if k in ("zip", "margin")}
     assert mods == kept
-    with zipfile.ZipFile(build_selfcheck.PYODIDE_DIR / "python_stdlib.zip") as z:
+    with zipfile.ZipFile(selfcheck_pack.PYODIDE_DIR / "python_stdlib.zip") as z:
         full_raw = sum(i.file_size for i in z.infolist())
     assert sum(i.file_size for i in infos) < 0.35 * full_raw
     # the site's copy: the same entries, every X.py as X.pyc (unchecked hash-based, PEP 552), stored
-    site_name, site = build_selfcheck.site_stdlib()
+    site_name, site = selfcheck_pack.site_stdlib()
     assert site_name == f"python_stdlib-{hashlib.sha256(site).hexdigest()[:12]}.zip"
     with zipfile.ZipFile(io.BytesIO(site)) as z:
         pyc = z.infolist()

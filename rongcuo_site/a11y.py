@@ -21,7 +21,7 @@ SEARCH_DIALOG_NAMED = '<div class="md-search" data-md-component="search" role="d
 EXTERNAL_LINK = re.compile(r'<a (?![^>]*\bclass=)([^>]*\bhref="https?://[^"]*"[^>]*)>')
 
 
-def _fix(html: str) -> str:
+def repair(html: str) -> str:
     html = html.replace(SEARCH_DIALOG, SEARCH_DIALOG_NAMED, 1)
     start = html.find('<article class="md-content__inner')
     end = html.find("</article>", start)
@@ -30,11 +30,3 @@ def _fix(html: str) -> str:
         body = body.replace("<table>", '<table tabindex="0">')
         html = html[:start] + body + html[end:]
     return html
-
-
-def on_post_page(output, page, config):
-    return _fix(output)
-
-
-def on_post_template(output_content, template_name, config):
-    return _fix(output_content) if template_name.endswith(".html") else output_content

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.selfcheck.helpers import (
+from tests.selfcheck_page.helpers import (
     AS_OF,
     PAGE,
     begin,

@@ -1,9 +1,9 @@
 """Fixtures for the case-library tests.
 
 The unchanged library is read from the session's strict build of the real site (tests/conftest.py:
-built once per run; its mkdocs warnings are kept, and the tests assert that the case hook reported
+built once per run; its mkdocs warnings are kept, and the tests assert that the case library reported
 nothing). A test that changes a case file builds a temporary copy of the project instead, by mkdocs
-in a subprocess (so each build loads the hooks afresh), not strict unless the test is about strict
+in a subprocess (so each build loads the plugin afresh), not strict unless the test is about strict
 mode (strict would also fail on problems of pages that are not part of the case library)."""
 
 from __future__ import annotations

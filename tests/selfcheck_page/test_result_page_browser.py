@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.selfcheck.helpers import AS_OF, PAGE, fill_form, scenarios, submit, wait_ready
+from tests.selfcheck_page.helpers import AS_OF, PAGE, fill_form, scenarios, submit, wait_ready
 
 SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
 

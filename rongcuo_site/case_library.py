@@ -22,7 +22,7 @@ Every disagreement needs a written reason in the case's front matter, e.g.
 build with the file and what to add. Pages made here (in memory, nothing is written to content/):
 
 - cases/index.md       every case, with filters (outcome, province, 三个区分开来, year) run by the
-                       same-origin script assets/cases/filter.js (no inline script: see hooks/csp.py)
+                       same-origin script assets/cases/filter.js (no inline script: see csp.py)
 - cases/agreement.md   agreement per jurisdiction and overall, and every disagreement's reason
 - each case page gets the decision summary, the verdict table and its source.
 
@@ -31,21 +31,28 @@ decisions: they get their own section of the index ("违纪违法的一侧") and
 the line crossed (with the source's words) and the checker's verdict on the stated facts, shown
 for comparison only; they are never compared with a decision nor counted in the agreement page.
 
-Problems in case front matter are reported with file:line; unknown fact ids/values and a missing
-`source` are already reported by hooks/checks.py and are not repeated here.
+Problems in case front matter (selfcheck.lint.lint_case: the fields, the source, the facts' ids and
+values) are reported here with file:line, once; content_checks.py checks only the page body.
 """
 
 from __future__ import annotations
 
 import html
 import posixpath
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import add_generated, compiled_rules, log, problem  # noqa: E402
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
-from selfcheck import present  # noqa: E402
+from rongcuo_site.generated import add_generated
+from rongcuo_site.report import log, problem
+from selfcheck import present
+from selfcheck.explain import evaluate
+from selfcheck.lint import lint_case, read_front_matter
+from selfcheck.model import RuleBase
+from selfcheck.yamlsrc import ParseFailure
 
 EXPECTED = {"exempted": "eligible", "reduced": "mitigable", "refused": "not_eligible"}
 STATUS_LABEL = {"agree": "一致", "undetermined": "事实不足", "not_covered": "收录条文未涵盖", "disagree": "不一致"}
@@ -56,23 +63,8 @@ GENERATED = ("cases/index.md", "cases/agreement.md")
 SCRIPT = "assets/cases/filter.js"
 STYLE = "assets/cases/cases.css"
 
-_state: dict = {}
-
 
 # -- loading --------------------------------------------------------------------------------------
-
-def _root(config) -> Path:
-    return Path(config.config_file_path).resolve().parent
-
-
-def _rulebase(config):
-    from selfcheck.model import RuleBase
-
-    compiled, problems = compiled_rules(config)
-    if problems:  # hooks/rules_pages.py reports them with file:line
-        return None
-    return RuleBase.from_compiled(compiled)
-
 
 def _as_of(year: int) -> str:
     """The end of the case's year: the rules in force then (a province whose own rules came later is
@@ -90,14 +82,6 @@ def status_of(expected: str, verdict: dict) -> str:
     return "disagree"
 
 
-def _dedupe_with_checks(problems: list) -> list:
-    """Drop what hooks/checks.py already reports: a missing source, unknown fact ids and values."""
-    import re
-
-    dup = re.compile(r"^(缺少出处|未知的事实 |事实 \S+ 的取值 .* 无效)")
-    return [p for p in problems if not dup.match(p.what)]
-
-
 def discipline_as_of(rb, year: int) -> str:
     """The end of the case's year, or, for a case older than every collected rule, the first day a
     collected rule is in force (the page says so)."""
@@ -107,8 +91,6 @@ def discipline_as_of(rb, year: int) -> str:
 def _discipline_case(rb, where: str, data: dict) -> dict | None:
     """{jurisdiction: verdict} on the facts the source states. Not compared with anything: a
     discipline case is not a 容错 decision. `eligible` would be a finding: reported, never hidden."""
-    from selfcheck.explain import evaluate
-
     as_of = discipline_as_of(rb, int(data["year"]))
     try:
         out = {j: evaluate(rb, data.get("facts") or {}, j, as_of) for j in rb.jurisdictions()}
@@ -122,13 +104,9 @@ def _discipline_case(rb, where: str, data: dict) -> dict | None:
     return out
 
 
-def _load_cases(config, rb) -> tuple[list[dict], list[dict]]:
+def _load_cases(docs_dir: str, rb: RuleBase) -> tuple[list[dict], list[dict]]:
     """(容错 cases, discipline cases)."""
-    from selfcheck.explain import evaluate
-    from selfcheck.lint import lint_case, read_front_matter
-    from selfcheck.yamlsrc import ParseFailure
-
-    docs = Path(config.docs_dir)
+    docs = Path(docs_dir)
     folder = docs / "cases"
     cases: list[dict] = []
     discipline: list[dict] = []
@@ -140,15 +118,14 @@ def _load_cases(config, rb) -> tuple[list[dict], list[dict]]:
         try:
             doc, _, _ = read_front_matter(path)
         except ParseFailure:
-            continue  # hooks/checks.py reports broken front matter
+            continue  # content_checks.py reports broken front matter
         data = doc.data if isinstance(doc.data, dict) else {}
-        all_problems = lint_case(rb, path)
-        problems = _dedupe_with_checks(all_problems)
+        problems = lint_case(rb, path)
         for p in problems:
             _, sep, line = p.where.rpartition(":")
             loc = f"{where}:{line}" if sep and line.isdigit() else where
             problem(loc, p.what, p.fix or "参见 `python scripts/new_case.py --help`", allowed=p.allowed)
-        if all_problems:  # the rest are reported by hooks/checks.py
+        if problems:
             continue
         if data.get("kind") == "discipline":
             d = _discipline_case(rb, where, data)
@@ -607,57 +584,64 @@ def source_block(rb, d: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-# -- mkdocs events --------------------------------------------------------------------------------
+# -- the library of one build --------------------------------------------------------------------
 
-def on_config(config):
-    _state.clear()
-    _state["rb"] = _rulebase(config)
-    return config
-
-
-def on_files(files, config):
-    rb = _state.get("rb")
-    if rb is None:
-        return files
-    cases, discipline = _load_cases(config, rb)
-    _state["cases"] = {c["uri"]: c for c in cases}
-    _state["discipline"] = {c["uri"]: c for c in discipline}
-    for asset in (SCRIPT, STYLE):
-        if not (Path(config.docs_dir) / asset).exists():
-            problem(f"{Path(config.docs_dir).name}/{asset}", "案例索引需要的文件不见了",
-                    f"恢复 content/{asset}")
-
-    use_dir = config.use_directory_urls
-
-    def url_for(uri: str) -> str:
-        if uri.endswith(".md"):
-            stem = uri[:-3]
-            if stem.endswith("index"):
-                stem = stem[: -len("index")]
-            return stem if not use_dir or stem.endswith("/") else stem + "/"
-        return uri
-
-    def url_of_from(page_uri: str):
-        base = posixpath.dirname(url_for(page_uri).rstrip("/") + "/x")
-
-        def url_of(uri: str) -> str:
-            rel = posixpath.relpath(url_for(uri), base or ".")
-            return rel + ("/" if url_for(uri).endswith("/") and not rel.endswith("/") else "")
-        return url_of
-
-    pages = {
-        "cases/index.md": index_page(rb, cases, url_of_from("cases/index.md"), discipline),
-        "cases/agreement.md": agreement_page(rb, cases, url_of_from("cases/agreement.md")),
-    }
-    return add_generated(files, config, pages, "案例文件（hooks/cases.py）", "")
+def _url_for(uri: str, use_directory_urls: bool) -> str:
+    if uri.endswith(".md"):
+        stem = uri[:-3]
+        if stem.endswith("index"):
+            stem = stem[: -len("index")]
+        return stem if not use_directory_urls or stem.endswith("/") else stem + "/"
+    return uri
 
 
-def on_page_markdown(markdown, page, config, files):
-    c = (_state.get("cases") or {}).get(page.file.src_uri)
-    rb = _state.get("rb")
-    dc = (_state.get("discipline") or {}).get(page.file.src_uri)
-    if dc is not None and rb is not None:
-        return discipline_block(rb, dc) + "\n" + markdown + source_block(rb, dc["data"])
-    if c is None or rb is None:
-        return markdown
-    return case_block(rb, c) + "\n" + markdown + source_block(rb, c["data"])
+def _links_from(page_uri: str, use_directory_urls: bool) -> Callable[[str], str]:
+    """A function giving the address of a source file, relative to the page made from page_uri."""
+    base = posixpath.dirname(_url_for(page_uri, use_directory_urls).rstrip("/") + "/x")
+
+    def url_of(uri: str) -> str:
+        target = _url_for(uri, use_directory_urls)
+        rel = posixpath.relpath(target, base or ".")
+        return rel + ("/" if target.endswith("/") and not rel.endswith("/") else "")
+    return url_of
+
+
+class CaseLibrary:
+    """The case files of one build, each with the checker's verdicts; None as rule base when the rule
+    files have problems (rules_pages.py reports them; no verdict is made from broken rules)."""
+
+    def __init__(self, rb: RuleBase | None) -> None:
+        self.rb = rb
+        self.cases: dict[str, dict] = {}
+        self.discipline: dict[str, dict] = {}
+
+    def add_pages(self, files: Files, config: MkDocsConfig) -> Files:
+        rb = self.rb
+        if rb is None:
+            return files
+        cases, discipline = _load_cases(config.docs_dir, rb)
+        self.cases = {c["uri"]: c for c in cases}
+        self.discipline = {c["uri"]: c for c in discipline}
+        for asset in (SCRIPT, STYLE):
+            if not (Path(config.docs_dir) / asset).exists():
+                problem(f"{Path(config.docs_dir).name}/{asset}", "案例索引需要的文件不见了",
+                        f"恢复 content/{asset}")
+        use_dir = config.use_directory_urls
+        pages = {
+            "cases/index.md": index_page(rb, cases, _links_from("cases/index.md", use_dir), discipline),
+            "cases/agreement.md": agreement_page(rb, cases, _links_from("cases/agreement.md", use_dir)),
+        }
+        return add_generated(files, config, pages, "案例文件", "")
+
+    def page_markdown(self, markdown: str, page: Page) -> str:
+        """A case page: the decision and verdicts before the text, the source after it."""
+        rb = self.rb
+        if rb is None:
+            return markdown
+        dc = self.discipline.get(page.file.src_uri)
+        if dc is not None:
+            return discipline_block(rb, dc) + "\n" + markdown + source_block(rb, dc["data"])
+        c = self.cases.get(page.file.src_uri)
+        if c is None:
+            return markdown
+        return case_block(rb, c) + "\n" + markdown + source_block(rb, c["data"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import urllib.error
 import urllib.request
 import zipfile
@@ -12,20 +11,17 @@ from html import unescape
 
 import pytest
 
-from tests.site.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_selfcheck  # noqa: E402
+from rongcuo_site import selfcheck_pack
 
 
 @pytest.mark.build  # builds the wheel the site serves, twice
 def test_wheel_is_deterministic_and_stdlib_only(tmp_path):
-    a = build_selfcheck.build_wheel(tmp_path / "a")
-    b = build_selfcheck.build_wheel(tmp_path / "b")
+    a = selfcheck_pack.build_wheel(tmp_path / "a")
+    b = selfcheck_pack.build_wheel(tmp_path / "b")
     assert a.read_bytes() == b.read_bytes()
     names = zipfile.ZipFile(a).namelist()
     mods = {n.split("/")[1] for n in names if n.startswith("selfcheck/")}
-    assert mods == set(build_selfcheck.RUNTIME_MODULES)
+    assert mods == set(selfcheck_pack.RUNTIME_MODULES)
     for n in names:
         if n.endswith(".py"):
             src = zipfile.ZipFile(a).read(n).decode()
@@ -33,7 +29,7 @@ def test_wheel_is_deterministic_and_stdlib_only(tmp_path):
 
 
 def test_rules_json_version_is_the_cli_one(rb):
-    data, version, _ = build_selfcheck.compile_rules_json()
+    data, version, _ = selfcheck_pack.compile_rules_json()
     assert version == rb.version
     from selfcheck.model import RuleBase
 
@@ -66,14 +62,14 @@ def test_built_page_form_and_runtime(built_site, rb):
         assert f'id="rc-j-{j}"' in html
     # only the runtime files a module worker needs, in a folder named by the pinned version (the server
     # lets browsers keep it); no lock file, maps or consoles; no stale runtime folder beside it
-    assert cfg["runtime"] == f"pyodide-{build_selfcheck.pyodide_version()}/"
+    assert cfg["runtime"] == f"pyodide-{selfcheck_pack.pyodide_version()}/"
     runtime = built_site / "assets" / "selfcheck" / cfg["runtime"]
     assert [p.name for p in (built_site / "assets" / "selfcheck").iterdir() if p.is_dir()] == [runtime.name]
     names = {p.name for p in runtime.iterdir() if not p.name.endswith((".br", ".gz"))}
     assert names == {"pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm"}
     assert (runtime / "pyodide.asm.wasm.br").exists() and (runtime / "pyodide.asm.wasm.gz").exists()
     # the trimmed standard library beside it (not the package's full zip), named by its hash, brotli'd
-    stdlib_name, stdlib = build_selfcheck.site_stdlib()
+    stdlib_name, stdlib = selfcheck_pack.site_stdlib()
     assert cfg["stdlib"] == stdlib_name and set(cfg["sizes"]) == names | {stdlib_name}
     assert (built_site / "assets" / "selfcheck" / stdlib_name).read_bytes() == stdlib
     br = built_site / "assets" / "selfcheck" / (stdlib_name + ".br")
@@ -94,7 +90,7 @@ def _get(url: str, **headers: str):
 
 
 def test_server_sends_the_wasm_brotli_and_lets_browsers_keep_it(base_url):
-    wasm = base_url + f"assets/selfcheck/pyodide-{build_selfcheck.pyodide_version()}/pyodide.asm.wasm"
+    wasm = base_url + f"assets/selfcheck/pyodide-{selfcheck_pack.pyodide_version()}/pyodide.asm.wasm"
     status, headers, body = _get(wasm, **{"Accept-Encoding": "br, gzip"})
     assert status == 200 and headers["Content-Encoding"] == "br"
     assert headers["Content-Type"].startswith("application/wasm")
@@ -104,7 +100,7 @@ def test_server_sends_the_wasm_brotli_and_lets_browsers_keep_it(base_url):
 
 
 def test_server_sends_the_trimmed_stdlib_brotli_and_immutable(base_url):
-    name, data = build_selfcheck.site_stdlib()
+    name, data = selfcheck_pack.site_stdlib()
     status, headers, body = _get(base_url + "assets/selfcheck/" + name, **{"Accept-Encoding": "br, gzip"})
     assert status == 200 and headers["Content-Encoding"] == "br" and len(body) < 0.35 * len(data)
     assert headers["Cache-Control"] == "max-age=31536000, immutable"

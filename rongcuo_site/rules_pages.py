@@ -15,61 +15,54 @@ Any hand-written page may embed one procedure diagram with a line of its own:
 and the coverage table of 各地规定 (documents, read from what, how complete) with
 `<!-- rongcuo:coverage -->` (the home page does).
 
-The rules folder is `rules/` next to mkdocs.yml, or $RONGCUO_RULES_DIR (used by the tests to build
-from a modified copy). `mkdocs serve` watches it.
+The rules folder is the plugin's `rules_dir` option (mkdocs.yml: `rules/` next to it, or
+$RONGCUO_RULES_DIR, with which the tests build from a modified copy). `mkdocs serve` watches it.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import rules_render  # noqa: E402
-from _paths import STATE, add_generated, compiled_rules, log, problem, rules_dir  # noqa: E402
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from rongcuo_site import rules_render
+from rongcuo_site.generated import add_generated
+from rongcuo_site.report import log, problem
+from selfcheck.errors import InputError, Problem
+from selfcheck.explain import evaluate
+from selfcheck.model import RuleBase, rules_version
+from selfcheck.yamlsrc import ParseFailure, parse
 
 VERSION_MARK = re.compile(r"^[ \t]*<!--\s*rules-version\s*-->[ \t]*$", re.M)
 COVERAGE_MARK = re.compile(r"^[ \t]*<!--\s*rongcuo:coverage\s*-->[ \t]*$", re.M)
 EXAMPLE = re.compile(r"^([ \t]*)<!--\s*rongcuo:example\s+([a-z0-9][a-z0-9-]*)\s*-->[ \t]*$", re.M)
 EXAMPLES_FILE = "includes/examples.yaml"
 EMBED = re.compile(r"^[ \t]*<!--\s*(?:rongcuo:procedure|procedure-diagram:)\s*([a-z][a-z0-9_-]*)\s*-->[ \t]*$", re.M)
-_state = STATE
 
 
-def _compile(config) -> dict:
-    compiled, problems = compiled_rules(config)
-    for p in problems:  # the checker's own Problem: its where, what, allowed values and fix
+def report_rule_problems(problems: list[Problem]) -> None:
+    """Every problem of the rule files, as the checker words it: where, what, allowed values, fix."""
+    for p in problems:
         problem(p.where, p.what, p.fix or "规则文件格式见 docs/rules-format.md，也可以运行 `python -m selfcheck lint` 检查",
                 allowed=p.allowed)
-    return compiled
 
 
-def on_config(config):
-    _state["compiled"] = _compile(config)
-    _state["examples"] = _examples(config, _state["compiled"])
-    _state["examples_used"] = set()
-    return config
-
-
-def _examples(config, compiled: dict) -> dict[str, dict]:
+def worked_examples(docs_dir: str, compiled: dict[str, Any]) -> dict[str, dict]:
     """The worked examples of the explainers, each with the checker's verdict in every rule set.
 
     The build fails (a warning in strict mode) when the checker's 容错 track or a distinction's side
     differs from what content/includes/examples.yaml says the page's words rely on."""
 
-    path = Path(config["docs_dir"]) / EXAMPLES_FILE
+    path = Path(docs_dir) / EXAMPLES_FILE
     where = f"content/{EXAMPLES_FILE}"
     if not path.exists() or not compiled.get("rulesets"):
         return {}
-    from selfcheck.errors import InputError
-    from selfcheck.explain import evaluate
-    from selfcheck.model import RuleBase
-
     rb = RuleBase.from_compiled(compiled)
     out: dict[str, dict] = {}
-    from selfcheck.yamlsrc import ParseFailure, parse
-
     try:  # bounded: alias bombs, tags, huge integers… are file:line problems (selfcheck/yamlsrc.py)
         data = parse(path.read_text(encoding="utf-8"), where).data or {}
     except ParseFailure as exc:
@@ -108,63 +101,67 @@ def example_line(ex: dict) -> str:
             + "这是自查工具在建站时的推演，不是认定结论。")
 
 
-def on_files(files, config):
-    compiled = _state.get("compiled") or {}
-    pages = {"rules/index.md": rules_render.index_page(compiled)}
-    if compiled.get("procedures"):
-        pages["rules/procedures.md"] = rules_render.procedures_page(compiled)
-    for rs in rules_render.ordered_sets(compiled):
-        pages[f"rules/{rs['id']}.md"] = rules_render.ruleset_page(rs, compiled)
-    add_generated(files, config, pages, "规则文件（rules/*.yaml）", "，改为修改规则文件")
-    for eid, ex in (_state.get("examples") or {}).items():  # every example is shown on its page
-        f = files.get_file_from_path(ex.get("page") or "")
-        text = Path(f.abs_src_path).read_text(encoding="utf-8") if f and f.abs_src_path else ""
-        if not re.search(rf"<!--\s*rongcuo:example\s+{re.escape(eid)}\s*-->", text):
-            problem(f"content/{EXAMPLES_FILE}", f"示例 {eid} 没有出现在它的页面 {ex.get('page')} 上",
-                    f"在该页的示例中加上 <!-- rongcuo:example {eid} -->，或改正 page")
-    log.debug(f"generated {len(pages)} pages from {rules_dir(config)}")
-    return files
+class RulePages:
+    """The 各地规定 pages, the procedure diagrams and the worked examples of one build."""
 
+    def __init__(self, compiled: dict[str, Any], docs_dir: str) -> None:
+        self.compiled = compiled
+        self.examples = worked_examples(docs_dir, compiled)
 
-def on_page_markdown(markdown, page, config, files):
-    procs = (_state.get("compiled") or {}).get("procedures") or {}
+    def add_pages(self, files: Files, config: MkDocsConfig) -> Files:
+        compiled = self.compiled
+        pages = {"rules/index.md": rules_render.index_page(compiled)}
+        if compiled.get("procedures"):
+            pages["rules/procedures.md"] = rules_render.procedures_page(compiled)
+        for rs in rules_render.ordered_sets(compiled):
+            pages[f"rules/{rs['id']}.md"] = rules_render.ruleset_page(rs, compiled)
+        add_generated(files, config, pages, "规则文件（rules/*.yaml）", "，改为修改规则文件")
+        for eid, ex in self.examples.items():  # every example is shown on its page
+            f = files.get_file_from_path(ex.get("page") or "")
+            text = Path(f.abs_src_path).read_text(encoding="utf-8") if f and f.abs_src_path else ""
+            if not re.search(rf"<!--\s*rongcuo:example\s+{re.escape(eid)}\s*-->", text):
+                problem(f"content/{EXAMPLES_FILE}", f"示例 {eid} 没有出现在它的页面 {ex.get('page')} 上",
+                        f"在该页的示例中加上 <!-- rongcuo:example {eid} -->，或改正 page")
+        log.debug(f"generated {len(pages)} rule pages")
+        return files
 
-    def repl(m: re.Match) -> str:
-        key = m.group(1)
-        if key not in procs:
-            line = markdown[: m.start()].count("\n") + 1
-            problem(f"content/{page.file.src_uri}:~{line}", f"未知的流程 '{key}'",
-                    f"改用其中之一：{', '.join(procs) or '（没有可用的流程：rules/procedure.yaml 是空的）'}")
-            return ""
-        return rules_render.procedure_block(key, procs[key], _state['compiled']['texts'], collapsed=True)
+    def page_markdown(self, markdown: str, page: Page) -> str:
+        """Embedded procedure diagrams, worked examples, the coverage table and the rules version."""
+        procs = self.compiled.get("procedures") or {}
 
-    markdown = EMBED.sub(repl, markdown)
-    examples = _state.get("examples") or {}
+        def repl(m: re.Match) -> str:
+            key = m.group(1)
+            if key not in procs:
+                line = markdown[: m.start()].count("\n") + 1
+                problem(f"content/{page.file.src_uri}:~{line}", f"未知的流程 '{key}'",
+                        f"改用其中之一：{', '.join(procs) or '（没有可用的流程：rules/procedure.yaml 是空的）'}")
+                return ""
+            return rules_render.procedure_block(key, procs[key], self.compiled['texts'], collapsed=True)
 
-    def example(m: re.Match) -> str:
-        indent, eid = m.group(1), m.group(2)
-        ex = examples.get(eid)
-        if ex is None:
-            line = markdown[: m.start()].count("\n") + 1
-            problem(f"content/{page.file.src_uri}:{line}", f"未知的示例 '{eid}'",
-                    f"在 content/{EXAMPLES_FILE} 中定义它，或改用其中之一：{', '.join(examples) or '（没有）'}")
-            return ""
-        _state.setdefault("examples_used", set()).add(eid)
-        return indent + example_line(ex)
+        markdown = EMBED.sub(repl, markdown)
+        examples = self.examples
 
-    markdown = EXAMPLE.sub(example, markdown)
-    if COVERAGE_MARK.search(markdown):  # the coverage table (as on 各地规定), links relative to the page
-        prefix = "../" * page.file.src_uri.count("/") + "rules/"
-        markdown = COVERAGE_MARK.sub(lambda m: rules_render.coverage_table(_state.get("compiled") or {}, prefix), markdown)
-    if VERSION_MARK.search(markdown):
-        markdown = VERSION_MARK.sub(lambda m: version_block(_state.get("compiled") or {}), markdown)
-    return markdown
+        def example(m: re.Match) -> str:
+            indent, eid = m.group(1), m.group(2)
+            ex = examples.get(eid)
+            if ex is None:
+                line = markdown[: m.start()].count("\n") + 1
+                problem(f"content/{page.file.src_uri}:{line}", f"未知的示例 '{eid}'",
+                        f"在 content/{EXAMPLES_FILE} 中定义它，或改用其中之一：{', '.join(examples) or '（没有）'}")
+                return ""
+            return indent + example_line(ex)
+
+        markdown = EXAMPLE.sub(example, markdown)
+        if COVERAGE_MARK.search(markdown):  # the coverage table (as on 各地规定), links relative to the page
+            prefix = "../" * page.file.src_uri.count("/") + "rules/"
+            markdown = COVERAGE_MARK.sub(lambda m: rules_render.coverage_table(self.compiled, prefix), markdown)
+        if VERSION_MARK.search(markdown):
+            markdown = VERSION_MARK.sub(lambda m: version_block(self.compiled), markdown)
+        return markdown
 
 
 def version_block(compiled: dict) -> str:
     """The rules version (the hash every verdict shows) and each rule set's dates, for 关于."""
-    from selfcheck.model import rules_version
-
     if not compiled.get("rulesets"):
         return ""
     rows = ["| 规则集 | 施行日期 | 失效日期 | 最后核对 |", "|---|---|---|---|"]
@@ -176,8 +173,3 @@ def version_block(compiled: dict) -> str:
             '??? info "技术信息"\n\n'
             f"    规则版本：`{rules_version(compiled)}`。这是把全部规则编译后计算出的校验值，"
             "自查结果的 JSON 和命令行工具显示的是同一个值，可以用来核对两边依据的是不是同一版规则。\n")
-
-
-def on_serve(server, config, builder):
-    server.watch(str(rules_dir(config)))
-    return server

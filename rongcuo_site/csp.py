@@ -20,11 +20,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import error  # noqa: E402
+from rongcuo_site.report import error
 
 PLACEHOLDER = "__RONGCUO_CSP__"
 HASHES = "'__RONGCUO_SCRIPT_HASHES__'"
@@ -46,19 +44,6 @@ BASE_POLICY: dict[str, list[str]] = {
 ALLOWED_EXTRA = {"'wasm-unsafe-eval'", "blob:", "data:", "'self'"}
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
 
-_hashes: set[str] = set()
-_mode = {"serve": False}
-
-
-def on_startup(command, dirty):
-    # `mkdocs serve` injects an inline live-reload script into every page after the build: allow
-    # inline scripts there (development only; built sites always carry the hashed policy).
-    _mode["serve"] = command == "serve"
-
-
-def on_pre_build(config):
-    _hashes.clear()
-
 
 def _policy(extra: dict | None, where: str) -> str:
     policy = {k: list(v) for k, v in BASE_POLICY.items()}
@@ -75,41 +60,44 @@ def _policy(extra: dict | None, where: str) -> str:
     return "; ".join(f"{k} {' '.join(v)}" for k, v in policy.items())
 
 
-def _collect(html: str) -> None:
-    for m in INLINE_SCRIPT.finditer(html):
-        attrs = m.group("attrs")
-        if re.search(r"\bsrc\s*=", attrs):
-            continue
-        t = re.search(r"\btype\s*=\s*[\"']?([^\"'\s>]+)", attrs)
-        if t and t.group(1).lower() not in ("text/javascript", "module", "application/javascript"):
-            continue  # JSON data blocks (the theme's __config) are not executed
-        digest = hashlib.sha256(m.group("body").encode("utf-8")).digest()
-        _hashes.add("'sha256-" + base64.b64encode(digest).decode() + "'")
+class ContentSecurityPolicy:
+    """The policy of every page of one build and the union of the inline-script hashes it collects."""
 
+    def __init__(self, serving: bool = False) -> None:
+        # `mkdocs serve` injects an inline live-reload script into every page after the build: allow
+        # inline scripts there (development only; built sites always carry the hashed policy).
+        self.serving = serving
+        self.hashes: set[str] = set()
 
-def _fill(html: str, extra: dict | None, where: str) -> str:
-    if PLACEHOLDER not in html:
-        raise error(where, "页面中没有 Content-Security-Policy 占位符",
-                    "在 mkdocs.yml 中保留 theme.custom_dir: overrides（占位符由 overrides/main.html 加入）")
-    _collect(html)
-    return html.replace(PLACEHOLDER, _policy(extra, where), 1)
+    def _collect(self, html: str) -> None:
+        for m in INLINE_SCRIPT.finditer(html):
+            attrs = m.group("attrs")
+            if re.search(r"\bsrc\s*=", attrs):
+                continue
+            t = re.search(r"\btype\s*=\s*[\"']?([^\"'\s>]+)", attrs)
+            if t and t.group(1).lower() not in ("text/javascript", "module", "application/javascript"):
+                continue  # JSON data blocks (the theme's __config) are not executed
+            digest = hashlib.sha256(m.group("body").encode("utf-8")).digest()
+            self.hashes.add("'sha256-" + base64.b64encode(digest).decode() + "'")
 
+    def fill(self, html: str, extra: dict | None, where: str) -> str:
+        """Put the page's policy in place of the placeholder and collect its inline scripts' hashes."""
+        if PLACEHOLDER not in html:
+            raise error(where, "页面中没有 Content-Security-Policy 占位符",
+                        "在 mkdocs.yml 中保留 theme.custom_dir: overrides（占位符由 overrides/main.html 加入）")
+        self._collect(html)
+        return html.replace(PLACEHOLDER, _policy(extra, where), 1)
 
-def on_post_page(output, page, config):
-    return _fill(output, page.meta.get("csp"), page.file.src_uri)
+    def fill_template(self, output: str, template_name: str) -> str:
+        if template_name.endswith(".html") and PLACEHOLDER in output:
+            return self.fill(output, None, template_name)
+        return output
 
-
-def on_post_template(output_content, template_name, config):
-    if template_name.endswith(".html") and PLACEHOLDER in output_content:
-        return _fill(output_content, None, template_name)
-    return output_content
-
-
-def on_post_build(config):
-    union = "'unsafe-inline'" if _mode["serve"] else " ".join(sorted(_hashes))
-    site = Path(config.site_dir)
-    for path in site.rglob("*.html"):
-        text = path.read_text(encoding="utf-8")
-        if HASHES in text:
-            text = text.replace(" " + HASHES, " " + union if union else "")
-            path.write_text(text, encoding="utf-8")
+    def write_hashes(self, site_dir: str) -> None:
+        """A final pass over the built site: every page lists the hashes of the whole site."""
+        union = "'unsafe-inline'" if self.serving else " ".join(sorted(self.hashes))
+        for path in Path(site_dir).rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            if HASHES in text:
+                text = text.replace(" " + HASHES, " " + union if union else "")
+                path.write_text(text, encoding="utf-8")

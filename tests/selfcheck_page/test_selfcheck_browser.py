@@ -4,14 +4,14 @@ CPython, privacy, instant navigation, accessibility, keyboard only, failure fall
 from __future__ import annotations
 
 import json
-import sys
 import time
 
 import pytest
 
+from rongcuo_site import selfcheck_pack
 from selfcheck.errors import InputError
 from selfcheck.explain import dumps, evaluate
-from tests.selfcheck.helpers import (
+from tests.selfcheck_page.helpers import (
     AS_OF,
     PAGE,
     begin,
@@ -22,10 +22,7 @@ from tests.selfcheck.helpers import (
     submit,
     wait_ready,
 )
-from tests.site.conftest import AXE, ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_selfcheck  # noqa: E402  (its workload: scenarios + seeded random facts)
+from tests.site.conftest import AXE
 
 
 def first_scenario(jurisdiction: str) -> dict:
@@ -119,7 +116,7 @@ def test_back_and_forward_keep_answers_and_change_links(context, base_url, rb):
 
 def test_differential_pyodide_equals_cpython(context, base_url, rb):
     # every scenario file and 320 seeded random fact sets: the workload the stdlib recording also runs
-    items = [tuple(i) for i in build_selfcheck.workload(rb)[0]]
+    items = [tuple(i) for i in selfcheck_pack.workload(rb)[0]]
     page = context.new_page()
     page.goto(base_url + PAGE)
     wait_ready(page)

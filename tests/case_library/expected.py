@@ -1,5 +1,5 @@
 """An independent reading of the case files and of the checker, for comparing with the pages the
-build generates (not an import of hooks/cases.py: the tests must not trust the code they test)."""
+build generates (not an import of rongcuo_site/case_library.py: the tests must not trust the code they test)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Python-Markdown's `abbr` wraps a term only between word boundaries (`\\b`), and in Chinese, where
 words are not separated by spaces, a term is almost never between boundaries ("容错纠错机制是…").
-This hook swaps in a tree processor that matches terms anywhere except inside a Latin word, and
+This extension swaps in a tree processor that matches terms anywhere except inside a Latin word, and
 marks only the first occurrence of each term per page (a page where every second word is dotted is
 hard to read). Links, code, headings and existing <abbr> are left alone. Definitions still come
 from content/includes/abbreviations.md (auto-appended to every page by pymdownx.snippets), and
@@ -17,6 +17,7 @@ import xml.etree.ElementTree as etree
 from markdown import Extension
 from markdown.extensions.abbr import AbbrTreeprocessor
 from markdown.util import AtomicString
+from mkdocs.config.defaults import MkDocsConfig
 
 SKIP = {"a", "abbr", "code", "pre", "kbd", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6",
         "svg", "title"}
@@ -81,8 +82,7 @@ class CjkAbbrExtension(Extension):
         md.treeprocessors.register(CjkAbbrTreeprocessor(md, abbrs), "abbr", 7)
 
 
-def on_config(config):
-    # Runs after the `abbr` extension in the list, so it replaces abbr's tree processor.
+def register(config: MkDocsConfig) -> None:
+    """Add the extension after `abbr` in the list, so that it replaces abbr's tree processor."""
     if not any(isinstance(e, CjkAbbrExtension) for e in config.markdown_extensions):
         config.markdown_extensions.append(CjkAbbrExtension())
-    return config

@@ -12,10 +12,10 @@
 - on_config adds the page script (module, subscribes to document$, so it works after instant
   navigation) and its stylesheet to every page: a few kB, cached; the script does nothing on
   pages without the form.
-- on_post_build packs the runtime (scripts/build_selfcheck.py: Pyodide files from
-  node_modules/pyodide, the trimmed python_stdlib-<hash>.zip (.pyc), the checker wheel,
-  rules-<rules_version>.json) into site/assets/selfcheck/. on_config fails the build when a checker
-  module imports a standard-library module the trimmed zip lacks (build_selfcheck.check_wheel_imports).
+- on_post_build packs the runtime (selfcheck_pack.py: Pyodide files from node_modules/pyodide, the
+  trimmed python_stdlib-<hash>.zip (.pyc), the checker wheel, rules-<rules_version>.json) into
+  site/assets/selfcheck/. on_config fails the build when a checker module imports a standard-library
+  module the trimmed zip lacks (selfcheck_pack.check_wheel_imports).
 
 All wording about facts and outcomes comes from the rule files; only UI chrome is written here and
 in content/assets/selfcheck/selfcheck.js. Decision record: docs/decisions/0002-selfcheck-in-the-browser.md.
@@ -24,66 +24,103 @@ in content/assets/selfcheck/selfcheck.js. Decision record: docs/decisions/0002-s
 from __future__ import annotations
 
 import json
-import sys
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.config_options import ExtraScriptValue
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_selfcheck  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _paths import compiled_rules, error, rules_dir  # noqa: E402
-from rules_render import effective_text  # noqa: E402
+from rongcuo_site import selfcheck_pack
+from rongcuo_site.report import error
+from rongcuo_site.rules_render import effective_text
+from selfcheck.errors import Problem
 
 FORM_MARK = '<div id="rc-selfcheck-form"></div>'
 CHECKLIST_MARK = '<div id="rc-selfcheck-checklist"></div>'
 SCRIPT = "assets/selfcheck/selfcheck.js"
 STYLE = "assets/selfcheck/selfcheck.css"
-_state: dict = {}
 
 
-def on_config(config):
-    compiled, problems = compiled_rules(config)
-    if problems:  # hooks/rules_pages.py lists them with file:line
-        raise error("rules/", f"规则文件中有 {len(problems)} 个问题（已在上方逐条列出），自查工具无法编译",
-                    "按列出的文件和行号改正，或运行 `python -m selfcheck lint` 查看")
-    try:
-        data, version = build_selfcheck.rules_json(compiled)
-        runtime = build_selfcheck.runtime_files()
-        lock = json.loads((build_selfcheck.PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
-        build_selfcheck.check_wheel_imports()
-        stdlib_name, stdlib = build_selfcheck.site_stdlib()
-    except build_selfcheck.PackError as exc:
-        raise error("自查工具", f"无法准备运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
-    except Exception as exc:  # a rule-file problem: hooks/rules_pages.py lists it with file:line
-        n = len(getattr(exc, "problems", None) or [])
-        what = (f"规则文件中有 {n} 个问题（已在上方逐条列出），自查工具无法编译" if n
-                else f"自查工具无法编译规则文件（{exc}）")
-        raise error("rules/", what, "按列出的文件和行号改正，或运行 `python -m selfcheck lint` 查看") from exc
-    _state.update(compiled=compiled, version=version, rules_bytes=len(data))
-    sizes = {p.name: p.stat().st_size for p in runtime}
-    sizes[stdlib_name] = len(stdlib)
-    _state["client"] = {
-        "runtime": build_selfcheck.runtime_dir_name() + "/",
-        "stdlib": stdlib_name,
-        "wheel": f"{build_selfcheck.DIST}-{build_selfcheck.selfcheck_version()}-py3-none-any.whl",
-        "rules": f"rules-{version}.json",
-        "rules_version": version,
-        "pyodide": build_selfcheck.pyodide_version(),
-        "sizes": sizes,
-        "lock_info": lock["info"],
-    }
-    if STYLE not in [str(s) for s in config.extra_css]:
-        config.extra_css.append(STYLE)
-    if SCRIPT not in [str(s) for s in config.extra_javascript]:
-        script = ExtraScriptValue(SCRIPT)
-        script.type = "module"
-        config.extra_javascript.append(script)
-    return config
+class SelfcheckPage:
+    """The self-check page of one build: the compiled rules, and what its page script is told
+    (`client`: the runtime's file names, sizes and versions)."""
+
+    def __init__(self, compiled: dict[str, Any], problems: list[Problem], rules_dir: Path) -> None:
+        if problems:  # rules_pages.py lists them with file:line
+            raise error("rules/", f"规则文件中有 {len(problems)} 个问题（已在上方逐条列出），自查工具无法编译",
+                        "按列出的文件和行号改正，或运行 `python -m selfcheck lint` 查看")
+        try:
+            data, version = selfcheck_pack.rules_json(compiled)
+            runtime = selfcheck_pack.runtime_files()
+            lock = json.loads((selfcheck_pack.PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))
+            selfcheck_pack.check_wheel_imports()
+            stdlib_name, stdlib = selfcheck_pack.site_stdlib()
+        except selfcheck_pack.PackError as exc:
+            raise error("自查工具", f"无法准备运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
+        self.compiled = compiled
+        self.rules_dir = rules_dir
+        self.version = version
+        self.form_pages: set[str] = set()
+        sizes = {p.name: p.stat().st_size for p in runtime}
+        sizes[stdlib_name] = len(stdlib)
+        self.client = {
+            "runtime": selfcheck_pack.runtime_dir_name() + "/",
+            "stdlib": stdlib_name,
+            "wheel": f"{selfcheck_pack.DIST}-{selfcheck_pack.selfcheck_version()}-py3-none-any.whl",
+            "rules": f"rules-{version}.json",
+            "rules_version": version,
+            "pyodide": selfcheck_pack.pyodide_version(),
+            "sizes": sizes,
+            "lock_info": lock["info"],
+        }
+
+    @staticmethod
+    def add_assets(config: MkDocsConfig) -> None:
+        """The page script (a module, subscribed to document$) and its stylesheet, on every page."""
+        if STYLE not in [str(s) for s in config.extra_css]:
+            config.extra_css.append(STYLE)
+        if SCRIPT not in [str(s) for s in config.extra_javascript]:
+            script = ExtraScriptValue(SCRIPT)
+            script.type = "module"
+            config.extra_javascript.append(script)
+
+    def page_content(self, html: str, page: Page) -> str:
+        """The question form and the printable checklist in place of their marks."""
+        if FORM_MARK in html:
+            script = get_relative_url(SCRIPT, page.url)
+            html = html.replace(FORM_MARK, form_html(self.compiled, self.client, script), 1)
+            self.form_pages.add(page.url)
+        if CHECKLIST_MARK in html:
+            html = html.replace(CHECKLIST_MARK, checklist_html(self.compiled), 1)
+        return html
+
+    def post_page(self, output: str, page: Page) -> str:
+        """Start the worker from <head> on the form's page (see boot.js): async, so nothing waits for it;
+        fetch the page script at once (modulepreload), so it runs as soon as the form is parsed; and add
+        the popstate guard (POP_GUARD) before the theme's bundle."""
+        if page.url not in self.form_pages:
+            return output
+        if HEAD_MARK not in output:
+            raise error(f"content/{page.file.src_uri}", "页面的 <head> 里找不到 referrer meta，无法提前启动自查程序",
+                        "在 mkdocs.yml 中保留 theme.custom_dir: overrides（overrides/main.html）")
+        boot = get_relative_url("assets/selfcheck/boot.js", page.url)
+        script = get_relative_url(SCRIPT, page.url)
+        tag = (POP_GUARD + f'<script async src="{escape(boot)}" data-config="{_config_attr(self.client)}"></script>'
+               f'<link rel="modulepreload" href="{escape(script)}">')
+        return output.replace(HEAD_MARK, HEAD_MARK + tag, 1)
+
+    def pack(self, site_dir: str) -> None:
+        """The runtime files, with the rules compiled again from disk: a rule file changed during the
+        build is caught here."""
+        try:
+            manifest = selfcheck_pack.pack(Path(site_dir), self.rules_dir)
+        except selfcheck_pack.PackError as exc:
+            raise error("自查工具", f"无法打包运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
+        if manifest["rules_version"] != self.version:
+            raise error("rules/", "构建过程中规则文件被修改了", "重新构建")
 
 
 # -- the form ---------------------------------------------------------------------------------------------
@@ -302,47 +339,12 @@ def checklist_html(compiled: dict) -> str:
     return "".join(h)
 
 
-def on_page_content(html, page, config, files):
-    if FORM_MARK in html:
-        script = get_relative_url(SCRIPT, page.url)
-        html = html.replace(FORM_MARK, form_html(_state["compiled"], _state["client"], script), 1)
-        _state.setdefault("form_pages", set()).add(page.url)
-    if CHECKLIST_MARK in html:
-        html = html.replace(CHECKLIST_MARK, checklist_html(_state["compiled"]), 1)
-    return html
-
-
 HEAD_MARK = '<meta name="referrer" content="no-referrer">'  # overrides/main.html, right after the CSP
 # Back / Forward between the form's steps (selfcheck.js, window.__rcSelfcheckPopState): a popstate
 # listener that must be added before the theme's bundle adds its own (listeners at the window run in
 # the order they were added), so that a step entry can be hidden from the theme's instant navigation,
 # which would otherwise re-fetch this same page on the first popstate after a full load. Inline, so it
-# runs during parsing, before the bundle at the end of <body>; hooks/csp.py lists its hash.
+# runs during parsing, before the bundle at the end of <body>; csp.py lists its hash.
 POP_GUARD = ('<script>if(!window.__rcSelfcheckPopGuard){window.__rcSelfcheckPopGuard=true;'
              'addEventListener("popstate",function(e){var h=window.__rcSelfcheckPopState;'
              'if(typeof h==="function"&&h())e.stopImmediatePropagation()},true)}</script>')
-
-
-def on_post_page(output, page, config):
-    """Start the worker from <head> on the form's page (see boot.js): async, so nothing waits for it;
-    fetch the page script at once (modulepreload), so it runs as soon as the form is parsed; and add
-    the popstate guard (POP_GUARD) before the theme's bundle."""
-    if page.url not in _state.get("form_pages", ()):
-        return output
-    if HEAD_MARK not in output:
-        raise error(f"content/{page.file.src_uri}", "页面的 <head> 里找不到 referrer meta，无法提前启动自查程序",
-                    "在 mkdocs.yml 中保留 theme.custom_dir: overrides（overrides/main.html）")
-    boot = get_relative_url("assets/selfcheck/boot.js", page.url)
-    script = get_relative_url(SCRIPT, page.url)
-    tag = (POP_GUARD + f'<script async src="{escape(boot)}" data-config="{_config_attr(_state["client"])}"></script>'
-           f'<link rel="modulepreload" href="{escape(script)}">')
-    return output.replace(HEAD_MARK, HEAD_MARK + tag, 1)
-
-
-def on_post_build(config):
-    try:
-        manifest = build_selfcheck.pack(Path(config.site_dir), rules_dir(config))  # compiled again from disk: a rule file changed during the build is caught below
-    except build_selfcheck.PackError as exc:
-        raise error("自查工具", f"无法打包运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
-    if manifest["rules_version"] != _state["version"]:
-        raise error("rules/", "构建过程中规则文件被修改了", "重新构建")

@@ -109,6 +109,15 @@ LOG = Log()
 
 
 class CountingHandler(serve.Handler):
+    # The benchmark's folder mirrors the site through symlinks (make_root); serve.py refuses any file
+    # whose real path is outside the folder it serves, so the real folders those symlinks point into
+    # are allowed here (the site, the bench folder itself, the pinned Pyodide package).
+    allowed: tuple[str, ...] = ()
+
+    def _inside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return any(real == r or real.startswith(r + os.sep) for r in self.allowed)
+
     def send_header(self, keyword, value):
         if keyword == "Content-Length":
             self._len = int(value)
@@ -184,14 +193,157 @@ def throttle(ctx, page, profile: dict):
     return cdp
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+KEYS = ("first", "cold", "warm", "bare_cold", "bare_warm", "rt", "rt_unknown", "rt_first", "fcp", "form", "dcl",
+        "sent", "raw", "bare_sent", "bare_raw", "pyodide", "unpack", "import_rules")
+TIMEOUT = 300_000  # ms, for one navigation or one wait on the slowest profile
+ROUND_TRIPS = """async ([facts, n]) => {
+    const api = window.rongcuoSelfcheck, one = async (f) => {
+        const t = performance.now();
+        await api.call('evaluate', {facts: f, jurisdiction: 'national', as_of: '2025-06-30'});
+        return performance.now() - t; };
+    const first = await one(facts);
+    const rt = [], unk = [];
+    for (let i = 0; i < n; i++) { rt.push(await one(facts)); unk.push(await one({})); }
+    return {first, rt, unk}; }"""
+FIRST_PAINT = """() => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    const nav = performance.getEntriesByType('navigation')[0];
+    return [fcp ? fcp.startTime : 0, window.rongcuoSelfcheck.formReadyAt, nav.domContentLoadedEventEnd]; }"""
+
+
+class Bench:
+    """One benchmark run: the served folder, the browser profiles and every figure measured."""
+
+    def __init__(self, root: Path, base: str, names: list[str]) -> None:
+        self.root = root
+        self.base = base
+        self.results: dict[str, dict[str, list]] = {n: {k: [] for k in KEYS} for n in names}
+        self.probes: dict[str, dict] = {}
+        self.last_rows: dict[str, list] = {}
+        self.profiles_dir = Path(tempfile.mkdtemp(prefix="bench-profiles-"))
+
+    def fresh_page(self, p, name: str, profile: dict):
+        """A page in a new persistent profile (empty HTTP cache that a second load can reuse)."""
+        ctx = p.chromium.launch_persistent_context(str(self.profiles_dir / name), executable_path=CHROMIUM,
+                                                   args=FLAGS, headless=True)
+        page = ctx.pages[0] if ctx.pages else ctx.new_page()
+        throttle(ctx, page, profile)
+        LOG.take()
+        return ctx, page
+
+    def record_bytes(self, res: dict[str, list], sent_key: str, raw_key: str) -> None:
+        rows = LOG.take()
+        self.last_rows[sent_key] = rows
+        res[sent_key].append(sum(r[1] for r in rows))
+        res[raw_key].append(sum(raw_size(self.root, r[0]) for r in rows))
+
+    def probe(self, p, name: str) -> None:
+        """Does the profile reach the worker? (network: its fetch time; CPU: its loop against the page's)"""
+        ctx, page = self.fresh_page(p, f"probe-{name}", PROFILES[name])
+        page.goto(self.base + "__bench/probe.html")
+        page.wait_for_function("() => window.__probe", timeout=TIMEOUT)
+        self.probes[name] = page.evaluate("() => window.__probe")
+        ctx.close()
+
+    def bare_run(self, p, name: str, run: int) -> None:
+        """The bare page: cold then warm in its own fresh profile."""
+        res = self.results[name]
+        ctx, page = self.fresh_page(p, f"{name}-bare{run}", PROFILES[name])
+        for key in ("bare_cold", "bare_warm"):
+            page.goto(self.base + "__bench/", timeout=TIMEOUT)
+            page.wait_for_function("() => window.__bareReadyAt", timeout=TIMEOUT)
+            res[key].append(page.evaluate("() => window.__bareReadyAt"))
+            if not str(page.evaluate("() => window.__bare")).startswith("3."):
+                raise SystemExit(f"bench: the bare page failed: {page.evaluate('() => window.__bare')}")
+            if key == "bare_cold":
+                self.record_bytes(res, "bare_sent", "bare_raw")
+        ctx.close()
+
+    def selfcheck_run(self, p, name: str, run: int, runs: int, calls: int) -> None:
+        """The self-check page: cold then warm in a fresh profile, then the verdict round trips."""
+        res = self.results[name]
+        ctx, page = self.fresh_page(p, f"{name}-sc{run}", PROFILES[name])
+        for key in ("cold", "warm"):
+            page.goto(self.base + "selfcheck/", timeout=TIMEOUT)
+            page.wait_for_function("() => window.rongcuoSelfcheck && window.rongcuoSelfcheck.readyAt",
+                                   timeout=TIMEOUT)
+            res[key].append(page.evaluate("() => window.rongcuoSelfcheck.readyAt"))
+            if key != "cold":
+                continue
+            self.record_bytes(res, "sent", "raw")
+            t = page.evaluate("() => window.rongcuoSelfcheck.timings")
+            for k in ("pyodide", "unpack", "import_rules"):
+                res[k].append(t[k])
+            fcp, form, dcl = page.evaluate(FIRST_PAINT)
+            res["fcp"].append(fcp)
+            res["form"].append(form)
+            res["dcl"].append(dcl)
+            res["first"].append(max(fcp, form))
+        times = page.evaluate(ROUND_TRIPS, [COMPLETE, calls])
+        res["rt_first"].append(times["first"])
+        res["rt"].append(median(times["rt"]))
+        res["rt_unknown"].append(median(times["unk"]))
+        ctx.close()
+        print(f"bench: {name} run {run + 1}/{runs}: ready cold {res['cold'][-1]:.0f} ms "
+              f"(bare {res['bare_cold'][-1]:.0f}), warm {res['warm'][-1]:.0f} ms "
+              f"(bare {res['bare_warm'][-1]:.0f}), sent {res['sent'][-1] / 1e6:.2f} MB "
+              f"(bare {res['bare_sent'][-1] / 1e6:.2f})", flush=True)
+
+
+def _row(label: str, a: float, b: float | None = None, unit: str = "ms", fmt: str = ".0f", target: str = "") -> None:
+    bb = f"{b:{fmt}} {unit}" if b is not None else "-"
+    r = f"{a / b:.2f}" if b else "-"
+    print(f"  {label:<40} {f'{a:{fmt}} {unit}':>12} {bb:>10} {r:>7}   {target}")
+
+
+def report_profile(name: str, m: dict[str, float], probe: dict, desktop_probe: dict | None) -> None:
+    """The medians of one profile, with the bare page beside them and the targets."""
+    print(f"\n## {name}: {PROFILES[name]['label']}")
+    ratio_note = ""
+    if desktop_probe and name != "desktop":
+        ratio_note = (f"; loop vs desktop: page {probe['page'] / desktop_probe['page']:.1f}x, "
+                      f"worker {probe['worker'] / desktop_probe['worker']:.1f}x")
+    print(f"  probe: worker fetched {probe['bytes'] / 1000:.0f} kB in {probe['fetch']:.0f} ms, loop page {probe['page']:.0f} ms, "
+          f"worker {probe['worker']:.0f} ms{ratio_note}")
+    print(f"  {'figure':<40} {'self-check':>12} {'bare':>10} {'ratio':>7}   target")
+    mb = 1e6
+    _row("first usable question", m["first"], target="<= 300 ms desktop" if name == "desktop" else "")
+    _row("  first contentful paint", m["fcp"])
+    _row("  form steps live", m["form"])
+    _row("  DOMContentLoaded end", m["dcl"])
+    _row("checker ready, cold", m["cold"], m["bare_cold"],
+         target="ratio <= 1.0" if name == "desktop" else "ratio <= 0.6" if name == "1.6mbps" else "")
+    _row("checker ready, warm (HTTP cache)", m["warm"], m["bare_warm"])
+    _row("  loadPyodide in the worker (cold)", m["pyodide"])
+    _row("  wheel unpackArchive (cold)", m["unpack"], fmt=".1f")
+    _row("  import checker + rules (cold)", m["import_rules"])
+    _row("verdict round trip (complete facts)", m["rt"], fmt=".2f", target="<= 30 ms")
+    _row("  first verdict round trip", m["rt_first"], fmt=".1f")
+    _row("  every fact unknown", m["rt_unknown"], fmt=".2f", target="<= 100 ms")
+    _row("bytes on the wire, cold (as sent)", m["sent"] / mb, m["bare_sent"] / mb, unit="MB", fmt=".2f",
+         target="ratio <= 0.6")
+    _row("bytes cold, raw (decoded)", m["raw"] / mb, m["bare_raw"] / mb, unit="MB", fmt=".2f")
+
+
+def report_files(last_rows: dict[str, list]) -> None:
+    for key in ("sent", "bare_sent"):
+        print(f"\nfiles of the last cold load ({'self-check' if key == 'sent' else 'bare page'}): bytes sent, encoding")
+        for path, size, enc in sorted(last_rows.get(key, []), key=lambda r: -r[1]):
+            print(f"  {size:>10}  {enc or '-':<5} {path}")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--site", default=str(ROOT / "site"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--calls", type=int, default=30)
     ap.add_argument("--profiles", default=",".join(PROFILES), help=f"comma-separated, of {', '.join(PROFILES)}")
     ap.add_argument("--files", action="store_true", help="also list the files of the last cold loads with their bytes")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     site = Path(args.site)
     names = [n for n in args.profiles.split(",") if n]
     if not (site / "selfcheck" / "index.html").is_file():
@@ -200,150 +352,39 @@ def main(argv: list[str] | None = None) -> int:
     if any(n not in PROFILES for n in names):
         print(f"bench: unknown profile in {args.profiles!r}; known: {', '.join(PROFILES)}", file=sys.stderr)
         return 2
-    from playwright.sync_api import sync_playwright
-
-    root = make_root(site)
-    os.environ["RONGCUO_SERVE_QUIET"] = "1"
     from functools import partial
     from http.server import ThreadingHTTPServer
 
+    from playwright.sync_api import sync_playwright
+
+    root = make_root(site)
+    CountingHandler.allowed = tuple(os.path.realpath(d) for d in (root, site, ROOT / "node_modules" / "pyodide"))
+    os.environ["RONGCUO_SERVE_QUIET"] = "1"
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(CountingHandler, directory=str(root)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    keys = ("first", "cold", "warm", "bare_cold", "bare_warm", "rt", "rt_unknown", "rt_first", "fcp", "form", "dcl",
-            "sent", "raw", "bare_sent", "bare_raw", "pyodide", "unpack", "import_rules")
-    results: dict[str, dict[str, list]] = {n: {k: [] for k in keys} for n in names}
-    probes: dict[str, dict] = {}
-    profiles_dir = Path(tempfile.mkdtemp(prefix="bench-profiles-"))
+    bench = Bench(root, f"http://127.0.0.1:{httpd.server_address[1]}/", names)
     load = os.getloadavg()
-
-    def fresh_page(p, name: str, profile: dict):
-        """A page in a new persistent profile (empty HTTP cache that a second load can reuse)."""
-        ctx = p.chromium.launch_persistent_context(str(profiles_dir / name), executable_path=CHROMIUM,
-                                                   args=FLAGS, headless=True)
-        page = ctx.pages[0] if ctx.pages else ctx.new_page()
-        throttle(ctx, page, profile)
-        LOG.take()
-        return ctx, page
-
-    last_rows: dict[str, list] = {}
-
-    def record_bytes(res, sent_key: str, raw_key: str) -> None:
-        rows = LOG.take()
-        last_rows[sent_key] = rows
-        res[sent_key].append(sum(r[1] for r in rows))
-        res[raw_key].append(sum(raw_size(root, r[0]) for r in rows))
-
-    timeout = 300_000
     try:
         with sync_playwright() as p:
             for name in names:
-                profile, res = PROFILES[name], results[name]
-                # does the profile reach the worker? (network: its fetch time; CPU: its loop against the page's)
-                ctx, page = fresh_page(p, f"probe-{name}", profile)
-                page.goto(base + "__bench/probe.html")
-                page.wait_for_function("() => window.__probe", timeout=timeout)
-                probes[name] = page.evaluate("() => window.__probe")
-                ctx.close()
+                bench.probe(p, name)
                 for run in range(args.runs):
-                    # -- bare page: cold then warm in its own fresh profile
-                    ctx, page = fresh_page(p, f"{name}-bare{run}", profile)
-                    for key in ("bare_cold", "bare_warm"):
-                        page.goto(base + "__bench/", timeout=timeout)
-                        page.wait_for_function("() => window.__bareReadyAt", timeout=timeout)
-                        res[key].append(page.evaluate("() => window.__bareReadyAt"))
-                        if not str(page.evaluate("() => window.__bare")).startswith("3."):
-                            raise SystemExit(f"bench: the bare page failed: {page.evaluate('() => window.__bare')}")
-                        if key == "bare_cold":
-                            record_bytes(res, "bare_sent", "bare_raw")
-                    ctx.close()
-                    # -- the self-check page: cold then warm in a fresh profile
-                    ctx, page = fresh_page(p, f"{name}-sc{run}", profile)
-                    for key in ("cold", "warm"):
-                        page.goto(base + "selfcheck/", timeout=timeout)
-                        page.wait_for_function("() => window.rongcuoSelfcheck && window.rongcuoSelfcheck.readyAt",
-                                               timeout=timeout)
-                        res[key].append(page.evaluate("() => window.rongcuoSelfcheck.readyAt"))
-                        if key == "cold":
-                            record_bytes(res, "sent", "raw")
-                            t = page.evaluate("() => window.rongcuoSelfcheck.timings")
-                            for k in ("pyodide", "unpack", "import_rules"):
-                                res[k].append(t[k])
-                            fp = page.evaluate("""() => {
-                                const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-                                const nav = performance.getEntriesByType('navigation')[0];
-                                return [fcp ? fcp.startTime : 0, window.rongcuoSelfcheck.formReadyAt,
-                                        nav.domContentLoadedEventEnd]; }""")
-                            res["fcp"].append(fp[0])
-                            res["form"].append(fp[1])
-                            res["dcl"].append(fp[2])
-                            res["first"].append(max(fp[0], fp[1]))
-                    times = page.evaluate("""async ([facts, n]) => {
-                        const api = window.rongcuoSelfcheck, one = async (f) => {
-                            const t = performance.now();
-                            await api.call('evaluate', {facts: f, jurisdiction: 'national', as_of: '2025-06-30'});
-                            return performance.now() - t; };
-                        const first = await one(facts);
-                        const rt = [], unk = [];
-                        for (let i = 0; i < n; i++) { rt.push(await one(facts)); unk.push(await one({})); }
-                        return {first, rt, unk}; }""", [COMPLETE, args.calls])
-                    res["rt_first"].append(times["first"])
-                    res["rt"].append(median(times["rt"]))
-                    res["rt_unknown"].append(median(times["unk"]))
-                    ctx.close()
-                    print(f"bench: {name} run {run + 1}/{args.runs}: ready cold {res['cold'][-1]:.0f} ms "
-                          f"(bare {res['bare_cold'][-1]:.0f}), warm {res['warm'][-1]:.0f} ms "
-                          f"(bare {res['bare_warm'][-1]:.0f}), sent {res['sent'][-1] / 1e6:.2f} MB "
-                          f"(bare {res['bare_sent'][-1] / 1e6:.2f})", flush=True)
+                    bench.bare_run(p, name, run)
+                    bench.selfcheck_run(p, name, run, args.runs, args.calls)
     finally:
         httpd.shutdown()
         httpd.server_close()
-        shutil.rmtree(profiles_dir, ignore_errors=True)
+        shutil.rmtree(bench.profiles_dir, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
 
-    mb = 1e6
     print(f"\nself-check benchmark: medians of {args.runs} runs per profile, headless Chromium, 127.0.0.1, "
           f"{os.cpu_count()} cores, load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
           "(compare only figures of one run)")
-    base_probe = probes.get("desktop")
     for name in names:
-        m = {k: median(v) for k, v in results[name].items()}
-        pr = probes[name]
-        print(f"\n## {name}: {PROFILES[name]['label']}")
-        ratio_note = ""
-        if base_probe and name != "desktop":
-            ratio_note = (f"; loop vs desktop: page {pr['page'] / base_probe['page']:.1f}x, "
-                          f"worker {pr['worker'] / base_probe['worker']:.1f}x")
-        print(f"  probe: worker fetched {pr['bytes'] / 1000:.0f} kB in {pr['fetch']:.0f} ms, loop page {pr['page']:.0f} ms, "
-              f"worker {pr['worker']:.0f} ms{ratio_note}")
-        print(f"  {'figure':<40} {'self-check':>12} {'bare':>10} {'ratio':>7}   target")
-
-        def row(label, a, b=None, unit="ms", fmt=".0f", target=""):
-            bb = f"{b:{fmt}} {unit}" if b is not None else "-"
-            r = f"{a / b:.2f}" if b else "-"
-            print(f"  {label:<40} {f'{a:{fmt}} {unit}':>12} {bb:>10} {r:>7}   {target}")
-
-        row("first usable question", m["first"], target="<= 300 ms desktop" if name == "desktop" else "")
-        row("  first contentful paint", m["fcp"])
-        row("  form steps live", m["form"])
-        row("  DOMContentLoaded end", m["dcl"])
-        row("checker ready, cold", m["cold"], m["bare_cold"],
-            target="ratio <= 1.0" if name == "desktop" else "ratio <= 0.6" if name == "1.6mbps" else "")
-        row("checker ready, warm (HTTP cache)", m["warm"], m["bare_warm"])
-        row("  loadPyodide in the worker (cold)", m["pyodide"])
-        row("  wheel unpackArchive (cold)", m["unpack"], fmt=".1f")
-        row("  import checker + rules (cold)", m["import_rules"])
-        row("verdict round trip (complete facts)", m["rt"], fmt=".2f", target="<= 30 ms")
-        row("  first verdict round trip", m["rt_first"], fmt=".1f")
-        row("  every fact unknown", m["rt_unknown"], fmt=".2f", target="<= 100 ms")
-        row("bytes on the wire, cold (as sent)", m["sent"] / mb, m["bare_sent"] / mb, unit="MB", fmt=".2f",
-            target="ratio <= 0.6")
-        row("bytes cold, raw (decoded)", m["raw"] / mb, m["bare_raw"] / mb, unit="MB", fmt=".2f")
+        report_profile(name, {k: median(v) for k, v in bench.results[name].items()}, bench.probes[name],
+                       bench.probes.get("desktop"))
     if args.files:
-        for key in ("sent", "bare_sent"):
-            print(f"\nfiles of the last cold load ({'self-check' if key == 'sent' else 'bare page'}): bytes sent, encoding")
-            for path, size, enc in sorted(last_rows.get(key, []), key=lambda r: -r[1]):
-                print(f"  {size:>10}  {enc or '-':<5} {path}")
+        report_files(bench.last_rows)
     return 0
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import FactsError, Problem
-from .model import LOSS_LEVEL, UNKNOWN, RuleBase
+from .model import LOSS_LEVEL, UNKNOWN, Fact, Quantity, RuleBase
 
 UNKNOWN_WORDS = {UNKNOWN, "不清楚", "unknown", ""}
 # Key of the normalized facts that lists how legacy facts were read: [{fact, value, read_as, note}].
@@ -24,59 +24,85 @@ def _default_locate(path: tuple[Any, ...]) -> str:
 def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], str] | None = None) -> dict[str, Any]:
     """Return {fact: value|"unknown", quantity: number|None}; raise FactsError with every problem."""
     where = locate or _default_locate
-    problems: list[Problem] = []
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
         raise FactsError([Problem(where(()), f"事实应写成 {{事实id: 取值}} 的映射，实际是 {type(raw).__name__}",
                                   fix="例如 `intent: inadvertent`，每行一个事实")])
-    facts = {f.id: f for f in rb.facts}
-    quantities = {q.id: q for q in rb.quantities}
-    legacy = {old["id"]: old for old in rb.legacy}
+    vocab = _Vocabulary({f.id: f for f in rb.facts}, {q.id: q for q in rb.quantities}, {old["id"]: old for old in rb.legacy})
     out: dict[str, Any] = {f.id: UNKNOWN for f in rb.facts}
     out.update({q: None for q in rb.quantity_ids})
     read_as: list[dict[str, Any]] = []
+    problems: list[Problem] = []
     for key, value in raw.items():
-        if key == READ_AS and isinstance(value, list):  # already normalized once: keep how it was read
-            read_as.extend(value)
-            continue
-        if key in legacy:
-            old = legacy[key]
-            value = _choice(value, old["values"])
-            if value is None:
-                continue
-            if not isinstance(value, str) or value not in old["values"]:
-                problems.append(Problem(where((key,)), f"事实 {key} 的取值 {value!r} 无效",
-                                        ", ".join(old["values"]) + f", {UNKNOWN}",
-                                        f"改成允许的取值之一；{old['note']}"))
-                continue
-            read_as.append({"fact": key, "value": value, "read_as": dict(old["values"][value]), "note": old["note"]})
-        elif key in facts:
-            fact = facts[key]
-            value = _choice(value, fact.value_ids)
-            if value is None:
-                continue
-            if not isinstance(value, str) or value not in fact.value_ids:
-                problems.append(Problem(where((key,)), f"事实 {key} 的取值 {value!r} 无效",
-                                        ", ".join(fact.value_ids) + f", {UNKNOWN}",
-                                        f"改成允许的取值之一；不清楚就写 {UNKNOWN} 或删去这一行"))
-                continue
-            out[key] = value
-        elif key in quantities:
-            if _unanswered(value):
-                continue
-            amount = _amount(quantities[key], value)
-            if amount is None:
-                kind = "非负整数" if quantities[key].whole else f"非负数（{quantities[key].unit}）"
-                problems.append(Problem(where((key,)), f"{key} 应为{kind}，实际是 {value!r}", kind,
-                                        f"写数字；不清楚就写 {UNKNOWN} 或删去这一行"))
-                continue
-            out[key] = amount
-        else:
-            problems.append(Problem(where((key,)), f"未知的事实 {key!r}",
-                                    ", ".join(list(facts) + sorted(quantities)),
-                                    "检查拼写；可用 `python -m selfcheck facts` 查看全部事实"))
-    for reading in read_as:  # a legacy answer fills new facts, unless they were answered differently
+        problems += _read_answer(vocab, key, value, out, read_as, where)
+    problems += _apply_legacy(read_as, raw, out, where)
+    if problems:
+        raise FactsError(problems)
+    for fact in rb.facts:  # a question the earlier answers rule out takes its declared answer (facts.yaml)
+        if fact.value_if_not_asked and out[fact.id] == UNKNOWN and fact.not_asked_given(out):
+            out[fact.id] = fact.value_if_not_asked
+    if read_as:
+        out[READ_AS] = read_as
+    if LOSS_LEVEL in vocab.facts:
+        _check_loss_level(rb, out, where)
+    return out
+
+
+class _Vocabulary(NamedTuple):
+    """What a facts file may name, by id: the facts, the quantities and the legacy facts."""
+    facts: dict[str, Fact]
+    quantities: dict[str, Quantity]
+    legacy: dict[str, dict[str, Any]]
+
+
+def _read_answer(vocab: _Vocabulary, key: Any, value: Any, out: dict[str, Any], read_as: list[dict[str, Any]],
+                 where: Callable[[tuple[Any, ...]], str]) -> list[Problem]:
+    """Read one entry of a facts file into `out` (a legacy fact into `read_as`); its problems."""
+    if key == READ_AS and isinstance(value, list):  # already normalized once: keep how it was read
+        read_as.extend(value)
+        return []
+    if key in vocab.legacy:
+        old = vocab.legacy[key]
+        value = _choice(value, old["values"])
+        if value is None:
+            return []
+        if not isinstance(value, str) or value not in old["values"]:
+            return [Problem(where((key,)), f"事实 {key} 的取值 {value!r} 无效",
+                            ", ".join(old["values"]) + f", {UNKNOWN}", f"改成允许的取值之一；{old['note']}")]
+        read_as.append({"fact": key, "value": value, "read_as": dict(old["values"][value]), "note": old["note"]})
+        return []
+    if key in vocab.facts:
+        fact = vocab.facts[key]
+        value = _choice(value, fact.value_ids)
+        if value is None:
+            return []
+        if not isinstance(value, str) or value not in fact.value_ids:
+            return [Problem(where((key,)), f"事实 {key} 的取值 {value!r} 无效",
+                            ", ".join(fact.value_ids) + f", {UNKNOWN}",
+                            f"改成允许的取值之一；不清楚就写 {UNKNOWN} 或删去这一行")]
+        out[key] = value
+        return []
+    if key in vocab.quantities:
+        if _unanswered(value):
+            return []
+        quantity = vocab.quantities[key]
+        amount = _amount(quantity, value)
+        if amount is None:
+            kind = "非负整数" if quantity.whole else f"非负数（{quantity.unit}）"
+            return [Problem(where((key,)), f"{key} 应为{kind}，实际是 {value!r}", kind,
+                            f"写数字；不清楚就写 {UNKNOWN} 或删去这一行")]
+        out[key] = amount
+        return []
+    return [Problem(where((key,)), f"未知的事实 {key!r}", ", ".join(list(vocab.facts) + sorted(vocab.quantities)),
+                    "检查拼写；可用 `python -m selfcheck facts` 查看全部事实")]
+
+
+def _apply_legacy(read_as: list[dict[str, Any]], raw: dict[Any, Any], out: dict[str, Any],
+                  where: Callable[[tuple[Any, ...]], str]) -> list[Problem]:
+    """A legacy answer fills the new facts it stands for, unless they were answered differently."""
+    problems: list[Problem] = []
+    for reading in read_as:
         for fid, new in reading["read_as"].items():
             given = raw.get(fid)
             if fid in raw and out[fid] != UNKNOWN and out[fid] != new:
@@ -86,23 +112,19 @@ def normalize_facts(rb: RuleBase, raw: Any, locate: Callable[[tuple[Any, ...]], 
                                         f"只保留新的写法 {fid}，删去 {reading['fact']}"))
             else:
                 out[fid] = new
-    if problems:
-        raise FactsError(problems)
-    for fact in rb.facts:  # a question the earlier answers rule out takes its declared answer (facts.yaml)
-        if fact.value_if_not_asked and out[fact.id] == UNKNOWN and fact.not_asked_given(out):
-            out[fact.id] = fact.value_if_not_asked
-    if read_as:
-        out[READ_AS] = read_as
-    if LOSS_LEVEL in facts:
-        possible = derived_loss_levels(rb, out)
-        if out[LOSS_LEVEL] != UNKNOWN and out[LOSS_LEVEL] not in possible:
-            given = "，".join(f"{q}={out[q]}" for q in rb.quantity_ids if out.get(q) is not None)
-            raise FactsError([Problem(where(("loss_level",)),
-                                      f"后果程度 loss_level={out['loss_level']} 与按数量换算的结果（{given} ⇒ "
-                                      f"{'、'.join(possible)}）不一致",
-                                      "、".join(possible),
-                                      "核对损失金额和伤亡人数，或改正 loss_level（二者须一致）")])
-    return out
+    return problems
+
+
+def _check_loss_level(rb: RuleBase, out: dict[str, Any], where: Callable[[tuple[Any, ...]], str]) -> None:
+    """A stated loss level must be one the stated amounts grade to (scale.yaml)."""
+    possible = derived_loss_levels(rb, out)
+    if out[LOSS_LEVEL] != UNKNOWN and out[LOSS_LEVEL] not in possible:
+        given = "，".join(f"{q}={out[q]}" for q in rb.quantity_ids if out.get(q) is not None)
+        raise FactsError([Problem(where(("loss_level",)),
+                                  f"后果程度 loss_level={out['loss_level']} 与按数量换算的结果（{given} ⇒ "
+                                  f"{'、'.join(possible)}）不一致",
+                                  "、".join(possible),
+                                  "核对损失金额和伤亡人数，或改正 loss_level（二者须一致）")])
 
 
 def _unanswered(value: Any) -> bool:

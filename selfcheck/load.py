@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,27 @@ def _read(path: Path, problems: list[Problem]) -> Located | None:
         return None
 
 
+def _compile_rulesets(set_docs: list[tuple[str, Located | None]], locate: Callable[[str, v.Path], str],
+                      problems: list[Problem], vocab: v.Vocabulary, scale: dict[str, Any] | None,
+                      ) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The rule sets of the <地区>.yaml files (each named by its file's stem) and the file of each."""
+    seen: dict[str, str] = {}
+    rulesets = []
+    file_of: dict[str, str] = {}
+    for stem, doc in set_docs:
+        if doc is None:
+            continue
+        rs = v.compile_ruleset(doc.data, doc.file, stem, locate, problems, vocab, seen)
+        if rs is None:
+            continue
+        rulesets.append(rs)
+        file_of[rs["id"]] = doc.file
+        if rs["scale"] and (scale is None or rs["scale"] != scale["id"]):
+            problems.append(Problem(locate(doc.file, ("scale",)), f"未知的后果尺度 {rs['scale']!r}",
+                                    scale["id"] if scale else "", "删除 scale 以使用 rules/scale.yaml"))
+    return rulesets, file_of
+
+
 def compile_rules_with_problems(rules_dir: Path) -> tuple[dict[str, Any], list[Problem]]:
     """Validate every file in rules_dir; return the compiled rule base and every problem found."""
     rules_dir = Path(rules_dir)
@@ -116,15 +138,10 @@ def compile_rules_with_problems(rules_dir: Path) -> tuple[dict[str, Any], list[P
         line = doc.line(path) if doc else None
         return f"{file}:{line}" if line else file
 
-    loaded: dict[str, Located | None] = {}
-    for name in FIXED_FILES:
-        loaded[name] = _read(rules_dir / name, problems)
     set_files = sorted(p for p in rules_dir.glob("*.yaml") if p.name not in FIXED_FILES)
-    for p in set_files:
-        loaded[p.name] = _read(p, problems)
-    for doc in loaded.values():
-        if doc is not None:
-            docs[doc.file] = doc
+    loaded = {name: _read(rules_dir / name, problems) for name in FIXED_FILES}
+    loaded.update({p.name: _read(p, problems) for p in set_files})
+    docs.update({doc.file: doc for doc in loaded.values() if doc is not None})
 
     def data(name: str) -> tuple[Any, str]:
         doc = loaded.get(name)
@@ -141,20 +158,7 @@ def compile_rules_with_problems(rules_dir: Path) -> tuple[dict[str, Any], list[P
     loss_levels = next(([x["id"] for x in f["values"]] for f in vocab_data["facts"] if f["id"] == LOSS_LEVEL), [])
     scale = (v.compile_scale(scale_data, scale_file, locate, problems, loss_levels,
                              [q["id"] for q in vocab_data["quantities"]]) if scale_data is not None else None)
-    seen: dict[str, str] = {}
-    rulesets = []
-    file_of: dict[str, str] = {}
-    for p in set_files:
-        doc = loaded[p.name]
-        if doc is None:
-            continue
-        rs = v.compile_ruleset(doc.data, doc.file, p.stem, locate, problems, vocab, seen)
-        if rs is not None:
-            rulesets.append(rs)
-            file_of[rs["id"]] = doc.file
-            if rs["scale"] and (scale is None or rs["scale"] != scale["id"]):
-                problems.append(Problem(locate(doc.file, ("scale",)), f"未知的后果尺度 {rs['scale']!r}",
-                                        scale["id"] if scale else "", "删除 scale 以使用 rules/scale.yaml"))
+    rulesets, file_of = _compile_rulesets([(p.stem, loaded[p.name]) for p in set_files], locate, problems, vocab, scale)
     if not rulesets and not problems:
         problems.append(Problem(_rel(rules_dir), "没有找到任何规则集（<地区>.yaml）"))
     order = {f["id"]: [val["id"] for val in f["values"]] for f in vocab_data["facts"]}

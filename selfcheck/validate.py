@@ -403,6 +403,60 @@ RULESET_OPTIONAL = ("number", "until", "effective_known", "note", "distinctions"
                     *ITEM_KINDS)
 
 
+def _compile_source(c: Checker, source: Any) -> dict[str, Any] | None:
+    """The document a rule set was read from (title, url, reliability, note)."""
+    if source is None or not c.mapping(source, ("source",), ("title", "reliability"), ("url", "note")):
+        return None
+    if source.get("reliability") not in RELIABILITY:
+        c.add(("source", "reliability"), f"未知的可靠程度 {source.get('reliability')!r}", ", ".join(RELIABILITY))
+    out = {"title": c.text(source, ("source",), "title"), "url": c.text(source, ("source",), "url"),
+           "reliability": source.get("reliability")}
+    if source.get("note"):
+        out["note"] = c.text(source, ("source",), "note")
+    return out
+
+
+def _compile_item(c: Checker, item: Any, p: Path, vocab: Vocabulary, seen: dict[str, str]) -> dict[str, Any] | None:
+    """One rule item (an exclusion, situation, condition, …) with its condition and citation."""
+    if not c.mapping(item, p, ITEM_KEYS, ITEM_OPTIONAL):
+        return None
+    iid = c.ident(item, p, seen)
+    when = compile_when(c, item.get("when"), p + ("when",), vocab) if "when" in item else None
+    compiled = {
+        "id": iid, "title": c.text(item, p, "title"), "when": when,
+        "text": c.text(item, p, "text"), "verbatim": c.boolean(item, p, "verbatim", False),
+        "effective": c.date(item, p, "effective"), "until": c.date(item, p, "until"),
+        "cite": compile_cite(c, item, p),
+    }
+    if item.get("note"):
+        compiled["note"] = c.text(item, p, "note")
+    if item.get("replaces") is not None:
+        compiled["replaces"] = c.text(item, p, "replaces")
+    if item.get("more_lenient_because") is not None:
+        compiled["more_lenient_because"] = c.text(item, p, "more_lenient_because")
+    return compiled
+
+
+def _compile_distinction(c: Checker, d: Any, p: Path, vocab: Vocabulary, seen: dict[str, str]) -> dict[str, Any] | None:
+    """One of the 三个区分开来: its two sides, the condition of each, its text and citation."""
+    if not c.mapping(d, p, ("id", "title", "tolerable_side", "other_side", "tolerable_when", "other_when",
+                            "text", "cite"), ("verbatim", "note", "text_2018", "cite_2018")):
+        return None
+    out = {
+        "id": c.ident(d, p, seen), "title": c.text(d, p, "title"),
+        "tolerable_side": c.text(d, p, "tolerable_side"), "other_side": c.text(d, p, "other_side"),
+        "tolerable_when": compile_when(c, d.get("tolerable_when"), p + ("tolerable_when",), vocab),
+        "other_when": compile_when(c, d.get("other_when"), p + ("other_when",), vocab),
+        "text": c.text(d, p, "text"), "verbatim": c.boolean(d, p, "verbatim", False),
+        "cite": compile_cite(c, d, p),
+    }
+    if d.get("text_2018") is not None or d.get("cite_2018") is not None:
+        # The 2018 中办《意见》 restates each distinction in slightly different words.
+        out["text_2018"] = c.text(d, p, "text_2018")
+        out["cite_2018"] = compile_cite(c, d, p, "cite_2018")
+    return out
+
+
 def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: list[Problem],
                     vocab: Vocabulary, seen: dict[str, str]) -> dict[str, Any] | None:
     c = Checker(file, locate, problems)
@@ -420,15 +474,7 @@ def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: l
     out["effective_known"] = c.boolean(data, (), "effective_known", True)
     out["until"] = c.date(data, (), "until")
     out["last_reviewed"] = c.date(data, (), "last_reviewed")
-    source = data.get("source")
-    out["source"] = None
-    if source is not None and c.mapping(source, ("source",), ("title", "reliability"), ("url", "note")):
-        if source.get("reliability") not in RELIABILITY:
-            c.add(("source", "reliability"), f"未知的可靠程度 {source.get('reliability')!r}", ", ".join(RELIABILITY))
-        out["source"] = {"title": c.text(source, ("source",), "title"), "url": c.text(source, ("source",), "url"),
-                         "reliability": source.get("reliability")}
-        if source.get("note"):
-            out["source"]["note"] = c.text(source, ("source",), "note")
+    out["source"] = _compile_source(c, data.get("source"))
     out["note"] = c.text(data, (), "note") if data.get("note") else ""
     out["scale"] = c.text(data, (), "scale") if data.get("scale") else None
     out["extends"] = c.text(data, (), "extends") if data.get("extends") else None
@@ -439,46 +485,12 @@ def compile_ruleset(data: Any, file: str, stem: str, locate: Locate, problems: l
         out["coverage"] = {"complete": c.boolean(coverage, ("coverage",), "complete", True),
                            "note": c.text(coverage, ("coverage",), "note") or ""}
     for kind in ITEM_KINDS:
-        out[kind] = []
-        for i, item in enumerate(c.items(data, (), kind)):
-            p: Path = (kind, i)
-            if not c.mapping(item, p, ITEM_KEYS, ITEM_OPTIONAL):
-                continue
-            iid = c.ident(item, p, seen)
-            when = compile_when(c, item.get("when"), p + ("when",), vocab) if "when" in item else None
-            compiled = {
-                "id": iid, "title": c.text(item, p, "title"), "when": when,
-                "text": c.text(item, p, "text"), "verbatim": c.boolean(item, p, "verbatim", False),
-                "effective": c.date(item, p, "effective"), "until": c.date(item, p, "until"),
-                "cite": compile_cite(c, item, p),
-            }
-            if item.get("note"):
-                compiled["note"] = c.text(item, p, "note")
-            if item.get("replaces") is not None:
-                compiled["replaces"] = c.text(item, p, "replaces")
-            if item.get("more_lenient_because") is not None:
-                compiled["more_lenient_because"] = c.text(item, p, "more_lenient_because")
-            out[kind].append(compiled)
+        out[kind] = [item for i, raw in enumerate(c.items(data, (), kind))
+                     if (item := _compile_item(c, raw, (kind, i), vocab, seen)) is not None]
     if not out["situations"] and not out["extends"]:
         c.add(("situations",), "至少要有一种容错情形", fix="列出规定中的容错情形；地方规则集可以写 extends: national 继承全国性规定")
-    out["distinctions"] = []
-    for i, d in enumerate(c.items(data, (), "distinctions")):
-        p = ("distinctions", i)
-        if not c.mapping(d, p, ("id", "title", "tolerable_side", "other_side", "tolerable_when", "other_when",
-                                "text", "cite"), ("verbatim", "note", "text_2018", "cite_2018")):
-            continue
-        out["distinctions"].append({
-            "id": c.ident(d, p, seen), "title": c.text(d, p, "title"),
-            "tolerable_side": c.text(d, p, "tolerable_side"), "other_side": c.text(d, p, "other_side"),
-            "tolerable_when": compile_when(c, d.get("tolerable_when"), p + ("tolerable_when",), vocab),
-            "other_when": compile_when(c, d.get("other_when"), p + ("other_when",), vocab),
-            "text": c.text(d, p, "text"), "verbatim": c.boolean(d, p, "verbatim", False),
-            "cite": compile_cite(c, d, p),
-        })
-        if d.get("text_2018") is not None or d.get("cite_2018") is not None:
-            # The 2018 中办《意见》 restates each distinction in slightly different words.
-            out["distinctions"][-1]["text_2018"] = c.text(d, p, "text_2018")
-            out["distinctions"][-1]["cite_2018"] = compile_cite(c, d, p, "cite_2018")
+    out["distinctions"] = [d for i, raw in enumerate(c.items(data, (), "distinctions"))
+                           if (d := _compile_distinction(c, raw, ("distinctions", i), vocab, seen)) is not None]
     advice = data.get("advice")
     out["advice"] = {}
     if advice is not None and c.mapping(advice, ("advice",), OUTCOMES):

@@ -696,6 +696,40 @@ def more_lenient(kind: str, old: Any, new: Any, order: dict[str, list[str]]) -> 
     return None
 
 
+def _base_of(rs: dict[str, Any], base: dict[str, Any] | None, rulesets: list[dict[str, Any]], where: str,
+             problems: list[Problem]) -> dict[str, Any] | None:
+    """The rule set `rs` extends, if it may: it exists, is another set and extends nothing itself."""
+    if base is None or base is rs:
+        problems.append(Problem(where, f"extends 指向不存在的规则集 {rs['extends']!r}",
+                                ", ".join(r["id"] for r in rulesets if r is not rs), "写 extends: national"))
+        return None
+    if base.get("extends"):
+        problems.append(Problem(where, f"规则集 {base['id']} 本身也继承了别的规则集；只支持一层继承",
+                                fix="让地方规则集直接 extends: national"))
+        return None
+    return base
+
+
+def _replacement_problem(it: dict[str, Any], kind: str, inherited_ids: dict[str, tuple[str, dict[str, Any]]],
+                         base_id: str, order: dict[str, list[str]], where: str) -> Problem | None:
+    """Why item `it` may not replace the inherited item it names, or None when it may."""
+    target = it["replaces"]
+    if target not in inherited_ids:
+        return Problem(where, f"replaces 指向 {base_id} 中不存在的条目 {target!r}", fix="写被替换的全国性条目的 id")
+    old_kind, old = inherited_ids[target]
+    if old_kind != kind:
+        return Problem(where, f"条目 {it['id']}（{kind}）不能替换另一类的条目 {target}（{old_kind}）",
+                       fix="把这个条目放到与被替换条目相同的一类里")
+    if kind in FLOOR_KINDS and it.get("when") and old.get("when") and not it.get("more_lenient_because"):
+        env = more_lenient(kind, old["when"], it["when"], order)
+        if env is not None:
+            shown = "，".join(f"{k}={v}" for k, v in env.items())
+            return Problem(where, f"条目 {it['id']} 比它替换的全国性条目 {target} 更宽松（例如 {shown} 时）",
+                           fix="地方规定不能比全国性规定的负面清单、从重情节和容错条件更宽松；只有地方原文明确这样规定时，"
+                               "才写 more_lenient_because 说明依据，并在 cite 中引用那句原文")
+    return None
+
+
 def resolve_extends(rulesets: list[dict[str, Any]], file_of: dict[str, str], locate: Locate,
                     problems: list[Problem], order: dict[str, list[str]]) -> None:
     """Give every rule set that `extends` a base the base's items (marked with their origin), in place.
@@ -719,14 +753,8 @@ def resolve_extends(rulesets: list[dict[str, Any]], file_of: dict[str, str], loc
                                                 f"条目 {it['id']} 写了 replaces，但本规则集没有 extends",
                                                 fix="删去 replaces，或在规则集顶层写 extends: national"))
             continue
-        base = by_id.get(base_id)
-        if base is None or base is rs:
-            problems.append(Problem(locate(file, ("extends",)), f"extends 指向不存在的规则集 {base_id!r}",
-                                    ", ".join(r["id"] for r in rulesets if r is not rs), "写 extends: national"))
-            continue
-        if base.get("extends"):
-            problems.append(Problem(locate(file, ("extends",)), f"规则集 {base_id} 本身也继承了别的规则集；只支持一层继承",
-                                    fix="让地方规则集直接 extends: national"))
+        base = _base_of(rs, by_id.get(base_id), rulesets, locate(file, ("extends",)), problems)
+        if base is None:
             continue
         if rs["effective"] and base["effective"] and rs["effective"] < base["effective"]:
             problems.append(Problem(locate(file, ("effective",)),
@@ -741,25 +769,10 @@ def resolve_extends(rulesets: list[dict[str, Any]], file_of: dict[str, str], loc
                 if not target:
                     own.append(it)
                     continue
-                where = locate(file, (kind, i, "replaces"))
-                if target not in inherited_ids:
-                    problems.append(Problem(where, f"replaces 指向 {base_id} 中不存在的条目 {target!r}",
-                                            fix="写被替换的全国性条目的 id"))
+                problem = _replacement_problem(it, kind, inherited_ids, base_id, order, locate(file, (kind, i, "replaces")))
+                if problem is not None:
+                    problems.append(problem)
                     continue
-                old_kind, old = inherited_ids[target]
-                if old_kind != kind:
-                    problems.append(Problem(where, f"条目 {it['id']}（{kind}）不能替换另一类的条目 {target}（{old_kind}）",
-                                            fix="把这个条目放到与被替换条目相同的一类里"))
-                    continue
-                if kind in FLOOR_KINDS and it.get("when") and old.get("when") and not it.get("more_lenient_because"):
-                    env = more_lenient(kind, old["when"], it["when"], order)
-                    if env is not None:
-                        shown = "，".join(f"{k}={v}" for k, v in env.items())
-                        problems.append(Problem(
-                            where, f"条目 {it['id']} 比它替换的全国性条目 {target} 更宽松（例如 {shown} 时）",
-                            fix="地方规定不能比全国性规定的负面清单、从重情节和容错条件更宽松；只有地方原文明确这样规定时，"
-                                "才写 more_lenient_because 说明依据，并在 cite 中引用那句原文"))
-                        continue
                 merged = [it if m["id"] == target else m for m in merged]
             rs[kind] = merged + own
         if not rs.get("distinctions"):

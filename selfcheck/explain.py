@@ -72,27 +72,7 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
     if view is None:
         view = an.view = _state_view(rb, rs, ev, an)
     texts = rb.texts
-    changes = _Encoded()
-    chunks = changes.chunks = [b"["]
-    cache = ev.views.setdefault("changes", {})  # (fact, its class now, target classes, outcome): entries
-    for i, target, new in an.changes:
-        cur = s[i]
-        entries = cache.get((i, cur, target, new))
-        if entries is None:
-            fact = rb.facts[i]
-            from_id = value_of_bit(ev, i, cur) if cur & (cur - 1) == 0 else UNKNOWN
-            from_label = fact.label(from_id, rb.unknown_label)
-            dicts = [{"fact": fact.id, "question": fact.question, "from": from_id, "from_label": from_label,
-                      "to": ev.ordered[i][j], "to_label": fact.label(ev.ordered[i][j]), "outcome": new,
-                      "outcome_label": texts["outcomes"][new]["label"]}
-                     for j in range(target.bit_length()) if target >> j & 1]
-            entries = cache[(i, cur, target, new)] = (dicts, [_ENCODE(d).encode() for d in dicts])
-        for d, utf8 in zip(*entries, strict=True):
-            if len(chunks) > 1:
-                chunks.append(b",")
-            chunks.append(utf8)
-            changes.append(d)
-    chunks.append(b"]")
+    changes = _encoded_changes(rb, ev, s, an.changes)
     return {
         "schema": SCHEMA,
         "jurisdiction": fallback["jurisdiction"] if fallback else rs.jurisdiction,
@@ -122,6 +102,34 @@ def evaluate(rb: RuleBase, raw_facts: Any, jurisdiction: str = "national", as_of
                   "loss_level_possible": loss_levels},
         "disclaimer": texts["disclaimer"],
     }
+
+
+def _encoded_changes(rb: RuleBase, ev: Any, s: Any, found: Any) -> _Encoded:
+    """The verdict's `would_change` entries (one answer changed → another outcome), each also kept
+    as its JSON, cached per rule set and state class: the browser's answer is their concatenation."""
+    texts = rb.texts
+    changes = _Encoded()
+    chunks = changes.chunks = [b"["]
+    cache = ev.views.setdefault("changes", {})  # (fact, its class now, target classes, outcome): entries
+    for i, target, new in found:
+        cur = s[i]
+        entries = cache.get((i, cur, target, new))
+        if entries is None:
+            fact = rb.facts[i]
+            from_id = value_of_bit(ev, i, cur) if cur & (cur - 1) == 0 else UNKNOWN
+            from_label = fact.label(from_id, rb.unknown_label)
+            dicts = [{"fact": fact.id, "question": fact.question, "from": from_id, "from_label": from_label,
+                      "to": ev.ordered[i][j], "to_label": fact.label(ev.ordered[i][j]), "outcome": new,
+                      "outcome_label": texts["outcomes"][new]["label"]}
+                     for j in range(target.bit_length()) if target >> j & 1]
+            entries = cache[(i, cur, target, new)] = (dicts, [_ENCODE(d).encode() for d in dicts])
+        for d, utf8 in zip(*entries, strict=True):
+            if len(chunks) > 1:
+                chunks.append(b",")
+            chunks.append(utf8)
+            changes.append(d)
+    chunks.append(b"]")
+    return changes
 
 
 class _Encoded(list):

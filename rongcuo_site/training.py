@@ -56,6 +56,7 @@ from rongcuo_site import procedure_svg
 from rongcuo_site.case_library import EXPECTED, status_of
 from rongcuo_site.report import error, log, message, problem
 from selfcheck import present
+from selfcheck.model import RuleBase
 
 CARDS_FILE = "training/cards.yaml"
 CSS = "assets/training/training.css"
@@ -64,11 +65,6 @@ MARKER = re.compile(r"^[ \t]*<!--\s*rongcuo:cards\s+([^>]*?)\s*-->[ \t]*$", re.M
 TALK_ROW = re.compile(r"^\|[^|\n]*\|\s*讲解\s*\|.*\|[ \t]*$", re.M)  # a 讲解 row of a plan's timetable
 KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 OUTCOME_ORDER = ("eligible", "mitigable", "not_eligible", "undetermined")
-# The words of a case's real decision and of a source's reliability: rules/outcomes.yaml, read once per
-# build (build_all) so that the cards, the quiz and the handouts say what the verdicts and the case
-# library say (selfcheck/present.py words them all).
-DECISION_LABEL: dict[str | None, str] = {}
-RELIABILITY: dict[str | None, str] = {}
 FICTION = "虚构"
 REAL = "真实案例"
 
@@ -80,9 +76,9 @@ WORKSHEET_FACTS_PER_PAGE = 8
 
 
 
-def outcome_list(compiled: dict) -> list[dict]:
+def outcome_list(rb: RuleBase) -> list[dict]:
     """[{id, label, meaning}] in the order eligible, mitigable, not_eligible, undetermined."""
-    texts = compiled["texts"]["outcomes"]
+    texts = rb.texts["outcomes"]
     return [{"id": o, **texts[o]} for o in OUTCOME_ORDER if o in texts]
 
 
@@ -204,12 +200,11 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
     return cards, problems
 
 
-def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> list[tuple[str, str, str]]:
+def evaluate_cards(cards: list[dict], rb: RuleBase, default_as_of: str) -> list[tuple[str, str, str]]:
     """Attach to each card its verdict (and the outcome in every jurisdiction) from the checker."""
     from selfcheck.errors import InputError, Problem
     from selfcheck.explain import evaluate
 
-    rb = _rulebase(compiled)
     problems = []
     for c in cards:
         c["as_of"] = c["as_of"] or default_as_of
@@ -233,9 +228,8 @@ def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> lis
     return problems
 
 
-def national_items(compiled: dict, as_of: str) -> list[dict]:
+def national_items(rb: RuleBase, as_of: str) -> list[dict]:
     """Every item of the national rule set in force on as_of (the coverage target)."""
-    rb = _rulebase(compiled)
     rs = rb.ruleset_for("national", as_of)
     if rs is None:
         return []
@@ -272,7 +266,13 @@ def short_cite(cite: dict | None) -> str:
     return esc(present.short_cite(cite))
 
 
-def facts_table(card: dict, compiled: dict) -> str:
+def reliability(rb: RuleBase, cite: dict | None) -> str:
+    """How reliable a citation's source is, in words (rules/outcomes.yaml `reliability`)."""
+    return str(rb.texts["reliability"].get((cite or {}).get("reliability"), ""))
+
+
+def facts_table(card: dict, rb: RuleBase) -> str:
+    compiled = rb.compiled
     v = card["verdict"]
     unknown = compiled.get("unknown_label", "不清楚")
     rows = []
@@ -286,7 +286,7 @@ def facts_table(card: dict, compiled: dict) -> str:
             f"<thead><tr><th scope=\"col\">问题</th><th scope=\"col\">回答</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def actual_decision(card: dict, page_url: str) -> str:
+def actual_decision(card: dict, rb: RuleBase, page_url: str) -> str:
     if card["kind"] != "real":
         return ""
     meta = card["case_meta"]
@@ -297,7 +297,7 @@ def actual_decision(card: dict, page_url: str) -> str:
     link = f'<a href="{esc(src.get("url"))}">{esc(src.get("title"))}</a>' if src.get("url") else esc(src.get("title"))
     return (
         '<div class="admonition info rc-actual"><p class="admonition-title">实际处理结果（据公开报道）</p>'
-        f"<p><strong>{esc(DECISION_LABEL.get(dec.get('outcome'), dec.get('outcome')))}</strong>"
+        f"<p><strong>{esc(present.decision(rb.texts, dec.get('outcome')))}</strong>"
         f"{'：' + measures if measures else ''}</p>"
         f"{_paras(card.get('case_decision_text', ''))}"
         f"<p class=\"rc-small\">来源：{esc(src.get('publisher'))}，{link}（{esc(src.get('date'))}）。"
@@ -305,31 +305,18 @@ def actual_decision(card: dict, page_url: str) -> str:
     )
 
 
-_RULEBASES: dict[int, tuple[dict, Any]] = {}
-
-
-def _rulebase(compiled: dict) -> Any:
-    """The RuleBase of the compiled rules (the presenter reads the facts' names from it), once per build."""
-    from selfcheck.model import RuleBase
-
-    hit = _RULEBASES.get(id(compiled))
-    if hit is None or hit[0] is not compiled:
-        hit = _RULEBASES[id(compiled)] = (compiled, RuleBase.from_compiled(compiled))
-    return hit[1]
-
-
-def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -> str:
+def verdict_html(card: dict, rb: RuleBase, page_url: str, full: bool = True) -> str:
     """The revealed part of a card: the checker's verdict (worded by the presenter), then the card's
     own parts: the same facts in each rule set, the facts, the real decision and the discussion."""
     v = card["verdict"]
-    out = [present.card_verdict_html(_rulebase(compiled), v, full=full)]
+    out = [present.card_verdict_html(rb, v, full=full)]
     if full and card.get("by_jurisdiction") and len(card["by_jurisdiction"]) > 1:
         rows = "".join(f"<tr><td>{esc(j['short'])}</td><td>{esc(j['label'])}</td></tr>" for j in card["by_jurisdiction"])
         out.append('<table class="rc-jur"><caption>同样的事实按各地规定自查</caption>'
                    f'<thead><tr><th scope="col">规定</th><th scope="col">结论</th></tr></thead><tbody>{rows}</tbody></table>')
     if full:
-        out.append(facts_table(card, compiled))
-    out.append(actual_decision(card, page_url))
+        out.append(facts_table(card, rb))
+    out.append(actual_decision(card, rb, page_url))
     if card.get("focus"):
         out.append(f'<p class="rc-focus"><strong>看点：</strong>{esc(card["focus"])}</p>')
     if full and card.get("ask"):
@@ -342,14 +329,14 @@ def status_map(card: dict) -> str:
     return json.dumps({r["id"]: r["status"] for r in v["reasons"]}, ensure_ascii=False, separators=(",", ":"))
 
 
-def decide_html(card: dict, compiled: dict) -> str:
+def decide_html(card: dict, rb: RuleBase) -> str:
     """The participant's side: pick an outcome and the reasons, then reveal."""
     cid = card["id"]
-    outcomes = {o["id"]: o for o in outcome_list(compiled)}
+    outcomes = {o["id"]: o for o in outcome_list(rb)}
     radios = "".join(
         f'<label class="rc-choice"><input type="radio" name="{esc(cid)}-outcome" value="{esc(o)}"> '
         f'{esc(outcomes[o]["label"])}</label>' for o in OUTCOME_ORDER if o in outcomes)
-    kinds = compiled["texts"]["kinds"]
+    kinds = rb.texts["kinds"]
     # the reasons offered are the items of the rule set the card is checked against
     items = [{"id": r["id"], "kind": r["kind"], "title": r["title"]} for r in card["verdict"]["reasons"]]
     groups = []
@@ -374,7 +361,7 @@ def decide_html(card: dict, compiled: dict) -> str:
     )
 
 
-def card_block(card: dict, compiled: dict, page_url: str, number: int | None = None) -> str:
+def card_block(card: dict, rb: RuleBase, page_url: str, number: int | None = None) -> str:
     v = card["verdict"]
     num = f'<span class="rc-card-num">卡片 {number}</span> ' if number else ""
     return (
@@ -384,9 +371,9 @@ def card_block(card: dict, compiled: dict, page_url: str, number: int | None = N
         f'data-jurisdiction="{esc(v["jurisdiction"])}" data-status="{esc(status_map(card))}">'
         f'<p class="rc-card-head">{num}{kind_badge(card)}</p>'
         f'<div class="rc-story">{_paras(card["story"])}</div>'
-        f'{decide_html(card, compiled)}'
+        f'{decide_html(card, rb)}'
         f'<section class="rc-reveal" hidden aria-label="检查器的结论" data-search-exclude>'
-        f'<p class="rc-compare" role="status"></p>{verdict_html(card, compiled, page_url)}</section>'
+        f'<p class="rc-compare" role="status"></p>{verdict_html(card, rb, page_url)}</section>'
         f"</article>"
     )
 
@@ -406,7 +393,7 @@ def _sources_md() -> list[str]:
             "- 真实案例的来源见案例库中的各案页面。", ""]
 
 
-def card_page(card: dict, compiled: dict, url: str, number: int, prev_next: tuple) -> str:
+def card_page(card: dict, rb: RuleBase, url: str, number: int, prev_next: tuple) -> str:
     lines = _fm(card_heading_text(card), f"练习卡片：{card['title']}（先判断、再揭晓）")
     lines += [f"# {esc(card_heading_text(card))}", ""]
     if card["kind"] == "fictional":
@@ -415,7 +402,7 @@ def card_page(card: dict, compiled: dict, url: str, number: int, prev_next: tupl
         meta = card["case_meta"]
         lines += [f'<p class="rc-real-note">真实案例：{esc(meta.get("region"))}，{esc(meta.get("year"))}年，'
                   f'{esc(meta.get("role"))}。下面的“事由”取自案例库中的本案。</p>', ""]
-    lines += [card_block(card, compiled, url, number), ""]
+    lines += [card_block(card, rb, url, number), ""]
     prev, nxt = prev_next
     nav = []
     if prev:
@@ -429,7 +416,7 @@ def card_page(card: dict, compiled: dict, url: str, number: int, prev_next: tupl
     return "\n".join(lines)
 
 
-def deck_index_page(cards: list[dict], compiled: dict, items: list[dict], urls: dict, url: str) -> str:
+def deck_index_page(cards: list[dict], rb: RuleBase, items: list[dict], urls: dict, url: str) -> str:
     lines = _fm("练习卡片", "容错纠错专题培训的情景卡片：先判断，再揭晓检查器的结论。")
     n_f = sum(1 for c in cards if c["kind"] == "fictional")
     lines += ["# 练习卡片", "",
@@ -452,7 +439,7 @@ def deck_index_page(cards: list[dict], compiled: dict, items: list[dict], urls: 
                   for i, c in enumerate(cards, 1))
     cov = coverage(cards)
     by_id = {c["id"]: c for c in cards}
-    kinds = compiled["texts"]["kinds"]
+    kinds = rb.texts["kinds"]
     crow = []
     for it in items:
         ids = cov.get(it["id"], [])
@@ -461,7 +448,7 @@ def deck_index_page(cards: list[dict], compiled: dict, items: list[dict], urls: 
         crow.append(f'<tr><td>{esc(kinds.get(it["kind"], it["kind"]))}</td><td>{esc(it["title"])}</td>'
                     f"<td>{links}</td></tr>")
     counts = {o: sum(1 for c in cards if c["verdict"]["outcome"] == o) for o in OUTCOME_ORDER}
-    labels = {o["id"]: o["label"] for o in outcome_list(compiled)}
+    labels = {o["id"]: o["label"] for o in outcome_list(rb)}
     lines += ['<details class="rc-answers" data-search-exclude><summary>展开答案（各卡片的检查器结论）</summary>'
               '<table><thead><tr><th scope="col">序号</th><th scope="col">卡片</th><th scope="col">类型</th>'
               f'<th scope="col">检查器结论</th></tr></thead><tbody>{ans}</tbody></table>'
@@ -474,10 +461,10 @@ def deck_index_page(cards: list[dict], compiled: dict, items: list[dict], urls: 
     return "\n".join(lines)
 
 
-def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
+def quiz_page(cards: list[dict], rb: RuleBase, urls: dict, url: str) -> str:
     lines = _fm("自测", "用练习卡片自测：选出检查器会给出的结论，当场计分。",
                 "search:\n  exclude: true")
-    outcomes = {o["id"]: o for o in outcome_list(compiled)}
+    outcomes = {o["id"]: o for o in outcome_list(rb)}
     lines += ["# 自测：这个失误能不能容错？", "",
               '<p class="rc-privacy">分数只在这个页面里计算和显示：不保存、不上传，刷新或离开页面后就没有了。</p>', "",
               f'<div class="rc-quiz" data-rc-quiz data-total="{len(cards)}">'
@@ -488,7 +475,7 @@ def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
     qs = []
     for c in cards:
         v = c["verdict"]
-        actual, real_note = _quiz_real(c, outcomes)
+        actual, real_note = _quiz_real(c, rb, outcomes)
         radios = "".join(
             f'<label class="rc-choice"><input type="radio" name="quiz-{esc(c["id"])}" value="{esc(o)}"> '
             f'{esc(outcomes[o]["label"])}</label>' for o in OUTCOME_ORDER if o in outcomes)
@@ -498,7 +485,7 @@ def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
         legend = "按本站收录的规定推演，检查器会给出哪个结论？（实际的处理结果也算答对）" if actual else "检查器会给出哪个结论？"
         qs.append(
             f'<li class="rc-quiz-q" data-card="{esc(c["id"])}" data-answer="{esc(v["outcome"])}"'
-            + (f' data-actual="{esc(actual)}" data-actual-label="{esc(_actual_label(c, outcomes))}"' if actual else "") + '>'
+            + (f' data-actual="{esc(actual)}" data-actual-label="{esc(_actual_label(c, rb, outcomes))}"' if actual else "") + '>'
             f'<p class="rc-card-head">{kind_badge(c)} <strong>{esc(c["title"])}</strong></p>'
             f'<div class="rc-story">{_paras(c["story"])}</div>'
             f'<fieldset><legend>{legend}</legend>{radios}</fieldset>'
@@ -512,12 +499,12 @@ def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
     return "\n".join(lines)
 
 
-def _actual_label(card: dict, outcomes: dict) -> str:
+def _actual_label(card: dict, rb: RuleBase, outcomes: dict) -> str:
     decision = card["case_meta"]["decision"]["outcome"]
-    return f"{DECISION_LABEL.get(decision, decision)}”，对应选项“{outcomes[EXPECTED[decision]]['label']}"
+    return f"{present.decision(rb.texts, decision)}”，对应选项“{outcomes[EXPECTED[decision]]['label']}"
 
 
-def _quiz_real(card: dict, outcomes: dict) -> tuple[str, str]:
+def _quiz_real(card: dict, rb: RuleBase, outcomes: dict) -> tuple[str, str]:
     """For a card on a real case: the outcome the real decision corresponds to, and a paragraph that
     sets the real decision beside the checker's, with the recorded reason for any difference."""
     if card["kind"] != "real":
@@ -529,7 +516,7 @@ def _quiz_real(card: dict, outcomes: dict) -> tuple[str, str]:
         return "", ""
     v = card["verdict"]
     status = status_of(actual, v)
-    note = f"实际处理（据公开报道）：<strong>{esc(DECISION_LABEL.get(decision, decision))}</strong>。"
+    note = f"实际处理（据公开报道）：<strong>{esc(present.decision(rb.texts, decision))}</strong>。"
     if status == "agree":
         note += "与按本站收录的规定推演的结论一致。"
     elif status == "undetermined":
@@ -667,7 +654,7 @@ def talk_slides(talks: dict[str, dict]) -> str:
     return "".join(slides)
 
 
-def projector_page(cards: list[dict], compiled: dict, url: str, talks: dict[str, dict] | None = None) -> str:
+def projector_page(cards: list[dict], rb: RuleBase, url: str, talks: dict[str, dict] | None = None) -> str:
     lines = _fm("投影放映", "一屏一张卡片的大字放映：方向键翻页，回车揭晓。",
                 HIDE_NAV_AND_TOC + "\nsearch:\n  exclude: true")
     lines += ["# 投影放映", "",
@@ -683,7 +670,7 @@ def projector_page(cards: list[dict], compiled: dict, url: str, talks: dict[str,
             f'<h2 class="rc-slide-title">{esc(c["title"])}</h2>'
             f'<div class="rc-story">{_paras(c["story"])}</div>'
             f'<p class="rc-slide-question">请判断：符合容错情形 · 可依规从轻或减轻 · 不符合容错情形 · 需进一步核查？理由是什么？</p>'
-            f'<div class="rc-slide-answer" hidden>{verdict_html(c, compiled, url, full=False)}</div></section>')
+            f'<div class="rc-slide-answer" hidden>{verdict_html(c, rb, url, full=False)}</div></section>')
     lines += ['<div class="rc-projector" data-rc-projector tabindex="-1">'
               '<div class="rc-projector-bar"><button type="button" class="md-button rc-prev">← 上一张</button>'
               '<span class="rc-counter" aria-live="polite"></span>'
@@ -719,28 +706,27 @@ def _handout_foot(as_of: str) -> str:
             f"按 {esc(as_of)} 施行的规定 · 仅供学习，不是认定依据</p>")
 
 
-def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tuple[str, int]]:
+def handout_pages(cards: list[dict], rb: RuleBase, as_of: str) -> dict[str, tuple[str, int]]:
     """uri -> (markdown, number of A4 pages it prints to)."""
-    rb = _rulebase(compiled)
     foot = _handout_foot(as_of)
     out: dict[str, tuple[str, int]] = {
         "training/handouts/summary.md": _summary_handout(rb, as_of, foot),
-        "training/handouts/procedure.md": _procedure_handout(compiled, foot),
-        "training/handouts/worksheet.md": _worksheet_handout(compiled, foot),
-        "training/handouts/deck.md": _deck_handout(cards, compiled, foot),
+        "training/handouts/procedure.md": _procedure_handout(rb, foot),
+        "training/handouts/worksheet.md": _worksheet_handout(rb, foot),
+        "training/handouts/deck.md": _deck_handout(cards, rb, foot),
     }
     out["training/handouts/index.md"] = _handouts_index(out)
     return out
 
 
-def _summary_handout(rb: Any, as_of: str, foot: str) -> tuple[str, int]:
+def _summary_handout(rb: RuleBase, as_of: str, foot: str) -> tuple[str, int]:
     """One page: 三个区分开来, the negative list, the conditions, situations and the general track."""
     rs = rb.ruleset_for("national", as_of)
     d_rows = "".join(f"<tr><th scope=\"row\">{esc(d.title)}</th><td>{esc(d.tolerable_side)}</td><td>{esc(d.other_side)}</td></tr>"
                      for d in rb.distinctions())
     ex = [it for it in rs.items["exclusions"] if it.in_force(as_of)] if rs else []
     ex_rows = "".join(f"<li><strong>{esc(it.title)}</strong><span class=\"rc-small\">（{short_cite(it.cite)}"
-                      f"{'' if it.cite.get('reliability') == 'official' else '，' + esc(RELIABILITY.get(it.cite.get('reliability'), ''))}）</span></li>"
+                      f"{'' if it.cite.get('reliability') == 'official' else '，' + esc(reliability(rb, it.cite))}）</span></li>"
                       for it in ex)
     lists = {}
     for kind in ("aggravations", "conditions", "situations", "mitigations"):
@@ -753,7 +739,7 @@ def _summary_handout(rb: Any, as_of: str, foot: str) -> tuple[str, int]:
         "<h2>三个区分开来</h2>"
         '<table class="rc-sum-table"><thead><tr><th scope="col">区分</th><th scope="col">可以考虑宽容</th>'
         f'<th scope="col">必须严肃处理</th></tr></thead><tbody>{d_rows}</tbody></table>'
-        f'<p class="rc-small">出处：{short_cite(d_cite)}（{esc(RELIABILITY.get((d_cite or {}).get("reliability"), ""))}）。'
+        f'<p class="rc-small">出处：{short_cite(d_cite)}（{esc(reliability(rb, d_cite))}）。'
         "三组对照要一起看：落在任何一组的右边，就不属于可以宽容的范围。</p>"
         f"<h2>负面清单（全国性规定，触及任何一项即不能容错）</h2><ol class=\"rc-sum-neg\">{ex_rows}</ol>"
         '<div class="rc-sum-cols">'
@@ -771,9 +757,9 @@ def _summary_handout(rb: Any, as_of: str, foot: str) -> tuple[str, int]:
                      "## 参考来源", "", "- 全部条目及出处见[全国性规定](../../rules/national.md)。", ""]), 1)
 
 
-def _procedure_handout(compiled: dict, foot: str) -> tuple[str, int]:
+def _procedure_handout(rb: RuleBase, foot: str) -> tuple[str, int]:
     """The procedure diagrams, one page each."""
-    procs = compiled.get("procedures") or {}
+    procs = rb.compiled.get("procedures") or {}
     keys = [k for k in ("model", "national") if k in procs]
     sheets = []
     for k in keys:
@@ -782,7 +768,7 @@ def _procedure_handout(compiled: dict, foot: str) -> tuple[str, int]:
             f'<h2>{esc(p.get("title", k))}</h2><figure class="rc-proc-sheet">{procedure_svg.render_pair(k, p)}</figure>'
             + _step_list(p) +
             f'<p class="rc-small">出处：{short_cite(p.get("cite"))}'
-            f'（{esc(RELIABILITY.get((p.get("cite") or {}).get("reliability"), ""))}）。'
+            f'（{esc(reliability(rb, p.get("cite")))}）。'
             "每一步的依据和文字说明见网站“各地规定 · 办理程序图”。</p>" + foot, "rc-sheet--procedure"))
     return (
         "\n".join(_fm("讲义：容错办理程序图", "容错办理流程图：论文提出的一般流程和全国性规定的流程。", HIDE_NAV_AND_TOC)
@@ -791,8 +777,9 @@ def _procedure_handout(compiled: dict, foot: str) -> tuple[str, int]:
         len(sheets))
 
 
-def _worksheet_handout(compiled: dict, foot: str) -> tuple[str, int]:
+def _worksheet_handout(rb: RuleBase, foot: str) -> tuple[str, int]:
     """The blank worksheet: every question of rules/facts.yaml with its answers to tick."""
+    compiled = rb.compiled
     unknown = compiled.get("unknown_label", "不清楚")
     facts = compiled["facts"]
     pages = [facts[i:i + WORKSHEET_FACTS_PER_PAGE] for i in range(0, len(facts), WORKSHEET_FACTS_PER_PAGE)] or [[]]
@@ -814,7 +801,7 @@ def _worksheet_handout(compiled: dict, foot: str) -> tuple[str, int]:
                           for q in compiled.get("quantities", []))
             tail = (f'<p class="rc-ws-q">可以量化的后果（可选，自查时会按分级标准换算）</p><p>{qty}</p>' if qty else "")
             tail += ('<p class="rc-ws-q">自查结论（对照负面清单、条件、情形、从轻情节后勾选）</p><p class="rc-ws-opts">'
-                     + "".join(f'<span class="rc-box">{esc(o["label"])}</span>' for o in outcome_list(compiled)) + "</p>")
+                     + "".join(f'<span class="rc-box">{esc(o["label"])}</span>' for o in outcome_list(rb)) + "</p>")
         sheets.append(_sheet(f'<h2>自查工作表（{pi + 1}/{len(pages)}）</h2>{head}<ol class="rc-ws">{"".join(qs)}</ol>{tail}{foot}',
                              "rc-sheet--worksheet"))
     return (
@@ -824,9 +811,9 @@ def _worksheet_handout(compiled: dict, foot: str) -> tuple[str, int]:
         len(sheets))
 
 
-def _deck_handout(cards: list[dict], compiled: dict, foot: str) -> tuple[str, int]:
+def _deck_handout(cards: list[dict], rb: RuleBase, foot: str) -> tuple[str, int]:
     """The card deck: the fronts, then the answers on pages of their own."""
-    outcomes = outcome_list(compiled)
+    outcomes = outcome_list(rb)
     fronts = []
     for i in range(0, len(cards), DECK_FRONT_PER_PAGE):
         cells = []
@@ -844,11 +831,11 @@ def _deck_handout(cards: list[dict], compiled: dict, foot: str) -> tuple[str, in
             real = ""
             if c["kind"] == "real":
                 dec = c["case_meta"].get("decision") or {}
-                real = (f'<br>实际处理：{esc(DECISION_LABEL.get(dec.get("outcome"), dec.get("outcome")))}'
+                real = (f'<br>实际处理：{esc(present.decision(rb.texts, dec.get("outcome")))}'
                         f'（{"、".join(esc(m) for m in dec.get("measures") or [])}）')
             cells.append(f'<div class="rc-deck-answer" data-card="{esc(c["id"])}" data-outcome="{esc(v["outcome"])}">'
                          f'<p class="rc-deck-title"><span class="rc-card-num">卡片 {j}</span> {kind_badge(c)} {esc(c["title"])}</p>'
-                         f'<p>{present.deck_answer_html(compiled["texts"], v, real)}</p></div>')
+                         f'<p>{present.deck_answer_html(rb.texts, v, real)}</p></div>')
         answers.append(_sheet("<h2>答案（检查器按全国性规定计算）</h2>" + "".join(cells) + foot, "rc-sheet--answers"))
     total = len(fronts) + len(answers)
     return (
@@ -886,23 +873,23 @@ def _as_of() -> str:
     return _dt.date.today().isoformat()
 
 
-def build_all(docs_dir: Path, compiled: dict, as_of: str | None = None) -> dict[str, Any]:
+def build_all(docs_dir: Path, rb: RuleBase, as_of: str | None = None) -> dict[str, Any]:
     """Cards with verdicts, the national items, coverage and problems (used by TrainingKit and the tests)."""
     as_of = as_of or _as_of()
-    DECISION_LABEL.update(compiled["texts"]["decisions"])
-    RELIABILITY.update(compiled["texts"]["reliability"])
     cards, problems = read_cards(docs_dir)
-    problems += evaluate_cards(cards, compiled, as_of)
+    problems += evaluate_cards(cards, rb, as_of)
     cards = [c for c in cards if c.get("verdict")]
-    items = national_items(compiled, as_of)
+    items = national_items(rb, as_of)
     return {"cards": cards, "items": items, "coverage": coverage(cards), "problems": problems, "as_of": as_of}
 
 
 class TrainingKit:
-    """The trainers' kit of one build: the cards with their verdicts and the talking points."""
+    """The trainers' kit of one build: the rule base (made once the rules are known to have rule sets),
+    the cards with their verdicts and the talking points."""
 
     def __init__(self, compiled: dict[str, Any]) -> None:
         self.compiled = compiled
+        self.rb: RuleBase | None = None
         self.cards: list[dict] = []
         self.talks: dict[str, dict] = {}
 
@@ -910,8 +897,10 @@ class TrainingKit:
         compiled = self.compiled
         if not compiled.get("rulesets"):  # the rule files' problems are listed above (rules_pages.py)
             raise error("rules/", "没有可用的规则集，无法生成培训卡片", "按上方列出的文件和行号改正规则文件")
+        # the presenter reads the facts' names and every wording from it
+        rb = self.rb = RuleBase.from_compiled(compiled)
         docs = Path(config.docs_dir)
-        data = build_all(docs, compiled)
+        data = build_all(docs, rb)
         for where, what, fix in data["problems"]:
             problem(where, what, fix)
         cards, items, as_of = data["cards"], data["items"], data["as_of"]
@@ -945,15 +934,15 @@ class TrainingKit:
             prev = (urls[cards[i - 1]["id"]], cards[i - 1]["title"]) if i > 0 else None
             nxt = (urls[cards[i + 1]["id"]], cards[i + 1]["title"]) if i + 1 < len(cards) else None
             f = card_files[c["id"]]
-            f.content_string = card_page(c, compiled, f.url, i + 1, (prev, nxt))
+            f.content_string = card_page(c, rb, f.url, i + 1, (prev, nxt))
         f = add("training/cards/index.md")
-        f.content_string = deck_index_page(cards, compiled, items, urls, f.url)
+        f.content_string = deck_index_page(cards, rb, items, urls, f.url)
         f = add("training/quiz.md")
-        f.content_string = quiz_page(cards, compiled, urls, f.url)
+        f.content_string = quiz_page(cards, rb, urls, f.url)
         f = add("training/projector.md")
         self.talks = talk_points(docs)
-        f.content_string = projector_page(cards, compiled, f.url, self.talks)
-        handouts = handout_pages(cards, compiled, as_of)
+        f.content_string = projector_page(cards, rb, f.url, self.talks)
+        handouts = handout_pages(cards, rb, as_of)
         for uri, (text, _pages) in handouts.items():
             add(uri).content_string = text
         return files

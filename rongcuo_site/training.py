@@ -104,23 +104,27 @@ def _section(body: str, heading: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
+CARD_KEYS = {"id", "kind", "title", "story", "facts", "case", "focus", "ask", "jurisdiction", "as_of"}
+Problems = list[tuple[str, str, str]]  # (where, what, fix)
+
+
+def read_cards(docs_dir: Path) -> tuple[list[dict], Problems]:
     """The cards of content/training/cards.yaml with real cases resolved from content/cases/.
 
     Returns (cards, problems); a problem is (where, what, fix). Facts are not validated here (the
     checker does that when it evaluates them)."""
     path = docs_dir / CARDS_FILE
     where = f"content/{CARDS_FILE}"
-    problems: list[tuple[str, str, str]] = []
     if not path.exists():
         return [], [(where, "卡片文件不见了", "恢复 content/training/cards.yaml")]
     from selfcheck.yamlsrc import ParseFailure, parse
 
+    text = path.read_text(encoding="utf-8")
     try:  # bounded: alias bombs, tags, huge integers… are file:line problems (selfcheck/yamlsrc.py)
-        data = parse(path.read_text(encoding="utf-8"), where).data or {}
+        data = parse(text, where).data or {}
     except ParseFailure as exc:
         return [], [(p.where, p.what, p.fix or "改正 YAML 格式") for p in exc.problems]
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
 
     def line_of(cid: str) -> str:
         for i, ln in enumerate(lines):
@@ -129,6 +133,7 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
         return where
 
     cards: list[dict] = []
+    problems: Problems = []
     seen: set[str] = set()
     for raw in data.get("cards") or []:
         cid = str(raw.get("id", ""))
@@ -138,47 +143,59 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
                              "给每张卡片一个不重复的 id，例如 f20-short-name"))
             continue
         seen.add(cid)
-        allowed = {"id", "kind", "title", "story", "facts", "case", "focus", "ask", "jurisdiction", "as_of"}
-        for k in raw:
-            if k not in allowed:
-                problems.append((at, f"卡片 {cid}：未知的键 {k!r}", f"只能使用 {', '.join(sorted(allowed))}"))
-        card = {"id": cid, "kind": raw.get("kind"), "focus": cjk_join(str(raw.get("focus") or "")),
-                "ask": cjk_join(str(raw.get("ask") or "")), "jurisdiction": raw.get("jurisdiction") or "national",
-                "as_of": str(raw["as_of"]) if raw.get("as_of") else None, "where": at}
-        if card["kind"] == "fictional":
-            if raw.get("case"):
-                problems.append((at, f"卡片 {cid}：虚构卡片不能关联案例", "删去 `case`，或改为 kind: real"))
-            if not raw.get("title") or not raw.get("story"):
-                problems.append((at, f"卡片 {cid}：虚构卡片需要 `title` 和 `story`", "两项都要写"))
-                continue
-            card.update(title=str(raw["title"]), story=cjk_join(str(raw["story"])), facts=dict(raw.get("facts") or {}),
-                        case=None)
-        elif card["kind"] == "real":
-            if raw.get("facts") or raw.get("story") or raw.get("title"):
-                problems.append((at, f"卡片 {cid}：真实案例卡片的标题、案情和事实都取自案例文件",
-                                 "从卡片中删去 `title`、`story` 和 `facts`"))
-            case = str(raw.get("case") or "")
-            cpath = docs_dir / "cases" / case
-            if not case or not cpath.exists():
-                problems.append((at, f"卡片 {cid}：案例文件 content/cases/{case} 不存在",
-                                 "填写 content/cases/ 中已有的文件名"))
-                continue
-            meta, body = _front_matter(cpath)
-            if meta.get("kind") != "real":
-                problems.append((at, f"卡片 {cid}：content/cases/{case} 不是真实案例（kind: {meta.get('kind')}）",
-                                 "虚构的情景请用 kind: fictional"))
-            card.update(title=str(meta.get("title") or case), story=_section(body, "主要事由"),
-                        facts=dict(meta.get("facts") or {}), case=case, case_meta=meta,
-                        case_decision_text=_section(body, "组织调查过程及决定意见"))
-            if not card["story"]:
-                problems.append((f"content/cases/{case}", "没有 '## 主要事由' 一节，卡片无法取得案情",
-                                 "在案例文件中加上这一节"))
-        else:
-            problems.append((at, f"卡片 {cid}：kind 只能是 real 或 fictional，不能是 {card['kind']!r}",
-                             "写 kind: real（并写 case:），或 kind: fictional（并写 story: 和 facts:）"))
-            continue
-        cards.append(card)
+        card = _read_card(raw, cid, at, docs_dir, problems)
+        if card is not None:
+            cards.append(card)
     return cards, problems
+
+
+def _read_card(raw: dict, cid: str, at: str, docs_dir: Path, problems: Problems) -> dict | None:
+    """One card of cards.yaml (its problems added to `problems`); None when it cannot be shown."""
+    for k in raw:
+        if k not in CARD_KEYS:
+            problems.append((at, f"卡片 {cid}：未知的键 {k!r}", f"只能使用 {', '.join(sorted(CARD_KEYS))}"))
+    card = {"id": cid, "kind": raw.get("kind"), "focus": cjk_join(str(raw.get("focus") or "")),
+            "ask": cjk_join(str(raw.get("ask") or "")), "jurisdiction": raw.get("jurisdiction") or "national",
+            "as_of": str(raw["as_of"]) if raw.get("as_of") else None, "where": at}
+    if card["kind"] == "fictional":
+        if raw.get("case"):
+            problems.append((at, f"卡片 {cid}：虚构卡片不能关联案例", "删去 `case`，或改为 kind: real"))
+        if not raw.get("title") or not raw.get("story"):
+            problems.append((at, f"卡片 {cid}：虚构卡片需要 `title` 和 `story`", "两项都要写"))
+            return None
+        card.update(title=str(raw["title"]), story=cjk_join(str(raw["story"])), facts=dict(raw.get("facts") or {}),
+                    case=None)
+        return card
+    if card["kind"] == "real":
+        return _real_card(card, raw, docs_dir, problems)
+    problems.append((at, f"卡片 {cid}：kind 只能是 real 或 fictional，不能是 {card['kind']!r}",
+                     "写 kind: real（并写 case:），或 kind: fictional（并写 story: 和 facts:）"))
+    return None
+
+
+def _real_card(card: dict, raw: dict, docs_dir: Path, problems: Problems) -> dict | None:
+    """A card on a published case: title, story, facts and decision from content/cases/<case>."""
+    cid, at = card["id"], card["where"]
+    if raw.get("facts") or raw.get("story") or raw.get("title"):
+        problems.append((at, f"卡片 {cid}：真实案例卡片的标题、案情和事实都取自案例文件",
+                         "从卡片中删去 `title`、`story` 和 `facts`"))
+    case = str(raw.get("case") or "")
+    cpath = docs_dir / "cases" / case
+    if not case or not cpath.exists():
+        problems.append((at, f"卡片 {cid}：案例文件 content/cases/{case} 不存在",
+                         "填写 content/cases/ 中已有的文件名"))
+        return None
+    meta, body = _front_matter(cpath)
+    if meta.get("kind") != "real":
+        problems.append((at, f"卡片 {cid}：content/cases/{case} 不是真实案例（kind: {meta.get('kind')}）",
+                         "虚构的情景请用 kind: fictional"))
+    card.update(title=str(meta.get("title") or case), story=_section(body, "主要事由"),
+                facts=dict(meta.get("facts") or {}), case=case, case_meta=meta,
+                case_decision_text=_section(body, "组织调查过程及决定意见"))
+    if not card["story"]:
+        problems.append((f"content/cases/{case}", "没有 '## 主要事由' 一节，卡片无法取得案情",
+                         "在案例文件中加上这一节"))
+    return card
 
 
 def evaluate_cards(cards: list[dict], rb: RuleBase, default_as_of: str) -> list[tuple[str, str, str]]:

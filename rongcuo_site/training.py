@@ -627,6 +627,31 @@ def build_all(docs_dir: Path, rb: RuleBase, as_of: str | None = None) -> dict[st
     return {"cards": cards, "items": items, "coverage": coverage(cards), "problems": problems, "as_of": as_of}
 
 
+def _report(data: dict[str, Any]) -> None:
+    """The cards' problems (build errors), and each national item no card exercises (a note only: a
+    rule update must not wait for a new training card; tests/training fails on it, and the coverage
+    table shows "（没有卡片）")."""
+    for where, what, fix in data["problems"]:
+        problem(where, what, fix)
+    for it in data["items"]:
+        if it["id"] not in data["coverage"]:
+            log.info(message(f"content/{CARDS_FILE}", f"没有哪张卡片命中或满足全国规则的条目 {it['id']}（{it['title']}）",
+                             "新增或修改卡片，让培训卡片覆盖每一个条目"))
+
+
+def _add_generated(files: Files, config: MkDocsConfig, uri: str) -> File:
+    """An empty generated page at uri (its address is known before its text is made)."""
+    existing = files.get_file_from_path(uri)
+    if existing is not None and not existing.generated_by:
+        raise error(f"content/{uri}", "这个页面由培训卡片（content/training/cards.yaml）自动生成，不能手写同名文件",
+                    f"删除 content/{uri}")
+    if existing is not None:
+        files.remove(existing)
+    f = File.generated(config, uri, content="")
+    files.append(f)
+    return f
+
+
 class TrainingKit:
     """The trainers' kit of one build: the rule base (made once the rules are known to have rule sets),
     the cards with their verdicts and the talking points."""
@@ -645,16 +670,8 @@ class TrainingKit:
         rb = self.rb = RuleBase.from_compiled(compiled)
         docs = Path(config.docs_dir)
         data = build_all(docs, rb)
-        for where, what, fix in data["problems"]:
-            problem(where, what, fix)
+        _report(data)
         cards, items, as_of = data["cards"], data["items"], data["as_of"]
-        cov = data["coverage"]
-        # A rule item no card exercises is reported, not fatal: a rule update must not wait for a new
-        # training card. tests/training fails on it, and the coverage table shows "（没有卡片）".
-        for it in items:
-            if it["id"] not in cov:
-                log.info(message(f"content/{CARDS_FILE}", f"没有哪张卡片命中或满足全国规则的条目 {it['id']}（{it['title']}）",
-                                 "新增或修改卡片，让培训卡片覆盖每一个条目"))
         # the data file is not published
         src = files.get_file_from_path(CARDS_FILE)
         if src is not None:
@@ -662,15 +679,7 @@ class TrainingKit:
         self.cards = cards
 
         def add(uri: str) -> File:
-            existing = files.get_file_from_path(uri)
-            if existing is not None and not existing.generated_by:
-                raise error(f"content/{uri}", "这个页面由培训卡片（content/training/cards.yaml）自动生成，不能手写同名文件",
-                            f"删除 content/{uri}")
-            if existing is not None:
-                files.remove(existing)
-            f = File.generated(config, uri, content="")
-            files.append(f)
-            return f
+            return _add_generated(files, config, uri)
 
         card_files = {c["id"]: add(f"training/cards/{c['id']}.md") for c in cards}
         urls = {cid: f.url for cid, f in card_files.items()}

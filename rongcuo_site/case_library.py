@@ -37,7 +37,6 @@ values) are reported here with file:line, once; content_checks.py checks only th
 
 from __future__ import annotations
 
-import html
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +47,7 @@ from mkdocs.structure.pages import Page
 
 from rongcuo_site.generated import add_generated
 from rongcuo_site.report import log, problem
+from rongcuo_site.templating import render_page
 from selfcheck import present
 from selfcheck.explain import evaluate
 from selfcheck.lint import lint_case, read_front_matter
@@ -176,10 +176,6 @@ def _unstated(v: dict) -> str:
     return f"来源没有写明：{missing}{more}" if missing else "来源公开的事实不够"
 
 
-def _e(s) -> str:
-    return html.escape(str(s), quote=True)
-
-
 def _distinction_label(rb, did: str) -> str:
     for d in rb.distinctions():
         if d.id == did:
@@ -217,87 +213,35 @@ def _province_order(p: str) -> tuple:
 
 
 def index_page(rb, cases: list[dict], url_of, discipline: list[dict] | None = None) -> str:
+    """cases/index.md: every case, with the filters, then the discipline cases (template case_library/index.md)."""
     discipline = discipline or []
-    n = len(cases)
     by = {k: sorted({str(c["data"][k]) for c in cases}) for k in ("province", "year", "distinction")}
-    provinces = sorted(by["province"], key=_province_order)
-    years = sorted(by["year"], reverse=True)
     dist_ids = [d.id for d in rb.distinctions()] + ["none", "unknown"]
+    filters = [
+        ("outcome", "处理结果", [(o, present.decision(rb.texts, o)) for o in EXPECTED]),
+        ("province", "地区", [(p, p) for p in sorted(by["province"], key=_province_order)]),
+        ("distinction", "三个区分开来", [(d, _distinction_label(rb, d)) for d in dist_ids if d in by["distinction"]]),
+        ("year", "年份", [(y, y) for y in sorted(by["year"], reverse=True)]),
+    ]
+    rows = [{"stem": c["stem"], "data": c["data"], "href": url_of(c["uri"]),
+             "decision": present.decision(rb.texts, c["data"]["decision"]["outcome"]),
+             "measures": "、".join(map(str, c["data"]["decision"]["measures"])),
+             "distinction": _distinction_label(rb, c["data"]["distinction"]),
+             "status": " / ".join(STATUS_LABEL[v["_status"]] for v in c["verdicts"].values())}
+            for c in _newest_first(cases)]
+    discipline_rows = [{"stem": c["stem"], "data": c["data"], "href": url_of(c["uri"]),
+                        "lines": _lines_short(rb, c["data"]),
+                        "verdicts": " / ".join(present.outcome_short(rb.texts, v) for v in c["verdicts"].values())}
+                       for c in _newest_first(discipline)]
     counts = {o: sum(1 for c in cases if c["data"]["decision"]["outcome"] == o) for o in EXPECTED}
-    lines = [
-        "---",
-        "title: 案例库",
-        "no_sources: 每个案例页面都写明了出处；本页是根据这些案例自动生成的索引",
-        "---",
-        "",
-        "# 案例库",
-        "",
-        f"这里收录 **{n}** 个公开发布的真实案例：免责 {counts['exempted']} 个，减责 {counts['reduced']} 个，"
-        f"不予容错 {counts['refused']} 个。每个案例都注明了出处，事实只按来源记录，来源没写的就记为“不清楚”。",
-        "",
-    ]
-    if discipline:
-        lines += [
-            f"另有 **{len(discipline)}** 个公开通报的纪律处分案例，单独列在"
-            "[违纪违法的一侧](#discipline)：它们不是容错决定，不计入上面的数字和对照汇总。",
-            "",
-        ]
-    if counts["refused"] == 0:
-        lines += [
-            "!!! note \"为什么没有“不予容错”的案例\"",
-            "    目前能查到的公开通报几乎都是容错成功的正面案例。提出了容错申请、最后被认定不符合条件的案例，"
-            "在已检索的公开资料中没有找到能看清处理结果的，所以暂未收录；本站不会编造案例来填补。",
-            "",
-        ]
-    lines += [
-        f"每个案例页面都把同样的事实交给本站的自查工具，按{_sets_in_words(rb)}各推演一次，"
-        "并与实际决定对照。汇总见[自查工具与实际决定的对照](agreement.md)。",
-        "",
-        "<form class=\"rc-case-filter\" id=\"rc-case-filter\" hidden>",
-        f"<link rel=\"stylesheet\" href=\"{_e(url_of(STYLE))}\">",
-        "<fieldset><legend>筛选案例</legend>",
-        _select("outcome", "处理结果", [(o, present.decision(rb.texts, o)) for o in EXPECTED]),
-        _select("province", "地区", [(p, p) for p in provinces]),
-        _select("distinction", "三个区分开来", [(d, _distinction_label(rb, d)) for d in dist_ids
-                                            if d in by["distinction"]]),
-        _select("year", "年份", [(y, y) for y in years]),
-        "<button type=\"reset\" class=\"md-button\">全部显示</button>",
-        "</fieldset>",
-        f"<p class=\"rc-case-count\" id=\"rc-case-count\" aria-live=\"polite\">共 {n} 个案例</p>",
-        "</form>",
-        "",
-        "<table id=\"rc-cases\">",
-        "<thead><tr><th scope=\"col\">年份</th><th scope=\"col\">地区</th><th scope=\"col\">案例</th>"
-        "<th scope=\"col\">实际决定</th><th scope=\"col\">三个区分开来</th><th scope=\"col\">自查工具（" + _e(" / ".join(_shorts(rb))) + "）</th></tr></thead>",
-        "<tbody>",
-    ]
-    for c in sorted(cases, key=lambda c: (-int(c["data"]["year"]), c["stem"])):
-        d = c["data"]
-        status = " / ".join(STATUS_LABEL[v["_status"]] for v in c["verdicts"].values())
-        lines.append(
-            f"<tr data-case=\"{_e(c['stem'])}\" data-outcome=\"{_e(d['decision']['outcome'])}\" "
-            f"data-province=\"{_e(d['province'])}\" data-distinction=\"{_e(d['distinction'])}\" "
-            f"data-year=\"{_e(d['year'])}\">"
-            f"<td>{_e(d['year'])}</td><td>{_e(d['province'])}</td>"
-            f"<td><a href=\"{_e(url_of(c['uri']))}\">{_e(d['title'])}</a></td>"
-            f"<td>{_e(present.decision(rb.texts, d['decision']['outcome']))}（{_e('、'.join(map(str, d['decision']['measures'])))}）</td>"
-            f"<td>{_e(_distinction_label(rb, d['distinction']))}</td><td>{_e(status)}</td></tr>")
-    lines += [
-        "</tbody></table>",
-        "",
-        "<p class=\"rc-case-empty\" id=\"rc-case-empty\" hidden>没有符合这些条件的案例。</p>",
-        "",
-        "“三个区分开来”一栏只在来源写明了决定依据哪一条时才填写。",
-        "案例库只收录公开发布、注明出处的真实案例；每个案例页都给出原始报道的链接。",
-        "",
-    ]
-    if discipline:
-        lines += discipline_section(rb, discipline, url_of)
-    lines += [
-        f"<script src=\"{_e(url_of(SCRIPT))}\"></script>",
-        "",
-    ]
-    return "\n".join(lines)
+    return render_page("case_library/index.md", cases=rows, discipline=discipline_rows, counts=counts,
+                       sets_in_words=_sets_in_words(rb), shorts=_shorts(rb), filters=filters,
+                       style_href=url_of(STYLE), script_href=url_of(SCRIPT),
+                       discipline_heading=DISCIPLINE_HEADING, discipline_badge=DISCIPLINE_BADGE)
+
+
+def _newest_first(cases: list[dict]) -> list[dict]:
+    return sorted(cases, key=lambda c: (-int(c["data"]["year"]), c["stem"]))
 
 
 DISCIPLINE_HEADING = "违纪违法的一侧（纪律处分案例，不是容错决定）"
@@ -323,35 +267,6 @@ def _lines_short(rb, d: dict) -> str:
 
 def _basis(x: dict) -> str:
     return f"（{BASIS_LABEL[x['basis']]}）" if x.get("basis") in BASIS_LABEL else ""
-
-
-def discipline_section(rb, discipline: list[dict], url_of) -> list[str]:
-    shorts = "、".join(rb.latest(j).short for j in rb.jurisdictions())
-    lines = [
-        f"## {DISCIPLINE_HEADING} {{#discipline}}",
-        "",
-        f"下面 **{len(discipline)}** 个案例取自纪检监察机关和有关部门的公开通报、以案说纪，是纪律处分或问责，**不是容错决定**，"
-        "来源也没有提到容错。当事人的行为落在“三个区分开来”或不予容错情形的另一侧：借工作之名谋取私利、"
-        "明令禁止后我行我素、弄虚作假等。有的当事人说自己“为公”“经过集体研究”，处分照样作出。",
-        "",
-        "每个案例页写明出处、来源原话中的处分，以及越过的是哪一条界线、依据来源的哪几个字。"
-        f"自查工具按{shorts}规则对来源写明的事实推演一次，结论只供对照，不计入上面的对照汇总。",
-        "",
-        "<table id=\"rc-discipline\">",
-        "<thead><tr><th scope=\"col\">年份</th><th scope=\"col\">地区</th><th scope=\"col\">纪律处分案例</th>"
-        "<th scope=\"col\">越过的界线</th><th scope=\"col\">自查工具（" + _e(" / ".join(
-            rb.latest(j).short for j in rb.jurisdictions())) + "）</th></tr></thead>",
-        "<tbody>",
-    ]
-    for c in sorted(discipline, key=lambda c: (-int(c["data"]["year"]), c["stem"])):
-        d = c["data"]
-        verdicts = " / ".join(present.outcome_short(rb.texts, v) for v in c["verdicts"].values())
-        lines.append(
-            f"<tr data-discipline=\"{_e(c['stem'])}\"><td>{_e(d['year'])}</td><td>{_e(d['province'])}</td>"
-            f"<td><a href=\"{_e(url_of(c['uri']))}\">{_e(d['title'])}</a><br><small>{_e(DISCIPLINE_BADGE)}</small></td>"
-            f"<td>{_e(_lines_short(rb, d))}</td><td>{_e(verdicts)}</td></tr>")
-    lines += ["</tbody></table>", ""]
-    return lines
 
 
 def discipline_block(rb, c: dict) -> str:
@@ -403,12 +318,6 @@ def discipline_block(rb, c: dict) -> str:
     lines += notes and [" ".join(notes), ""] or []
     lines += ["全部纪律处分案例见[案例库](index.md#discipline)。", ""]
     return "\n".join(lines)
-
-
-def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
-    opts = "".join(f"<option value=\"{_e(v)}\">{_e(t)}</option>" for v, t in options)
-    return (f"<label>{_e(label)} <select name=\"{name}\" data-filter=\"{name}\">"
-            f"<option value=\"\">全部</option>{opts}</select></label>")
 
 
 def tally(rb, cases: list[dict]) -> dict:

@@ -11,6 +11,9 @@ whole plugin, with autoescaping.
   block to be (an indented line would be code). Write a space that the output needs inside a line
   (`{{ " " }}` at the start of one), never at the end of one. A blank line is kept, as one: it
   separates two blocks of the page's Markdown.
+- An `.md` template (a whole generated page: Markdown with raw HTML lines) keeps its lines, but a
+  line that holds only a `{% %}` or `{# #}` tag is dropped with its line break (what Jinja's
+  trim_blocks and lstrip_blocks do, for this kind of template only).
 - `|paragraphs` makes plain text (maybe light Markdown: bold and links are dropped) a list of
   paragraphs, the line folds between Chinese characters removed (cjk_join).
 - An undefined name is an error (StrictUndefined), not an empty string.
@@ -30,6 +33,7 @@ from markupsafe import Markup
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _TAG = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)
 _LINE_BREAKS = re.compile(r"\n(?:[ \t]*\n)*[ \t]*")
+_TAG_LINE = re.compile(r"^[ \t]*({%(?:(?!%}).)*%}|{#(?:(?!#}).)*#})[ \t]*\n", re.M | re.S)
 
 
 def html_escaped(value: Any) -> Markup:
@@ -41,11 +45,13 @@ def html_escaped(value: Any) -> Markup:
     return Markup(html.escape(str(value), quote=True))
 
 
-class OneLineHtml(Extension):
-    """Drop the line breaks (and the indentation after them) between the tags of an .html template;
-    keep a blank line as one."""
+class TemplateLines(Extension):
+    """The line breaks of a template as the module's docstring says: an .html template's dropped
+    (a blank line kept as one), an .md template's kept except around a tag alone on its line."""
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if (name or "").endswith(".md"):
+            return _TAG_LINE.sub(r"\1", source)
         if not (name or "").endswith(".html"):
             return source
         parts = _TAG.split(source)
@@ -78,7 +84,8 @@ ENV = Environment(
     autoescape=True,
     finalize=html_escaped,
     undefined=StrictUndefined,
-    extensions=[OneLineHtml],
+    keep_trailing_newline=True,  # an .md page ends with a line break, as a file does
+    extensions=[TemplateLines],
 )
 ENV.filters["paragraphs"] = paragraphs
 
@@ -87,3 +94,9 @@ def render(name: str, **context: Any) -> Markup:
     """The template `name` (a path under rongcuo_site/templates/) rendered with `context`; HTML, so
     that another template inserts it as it is."""
     return Markup(ENV.get_template(name).render(**context))
+
+
+def render_page(name: str, **context: Any) -> str:
+    """A whole page from an .md template, as plain text: mkdocs and the plugins after this one edit a
+    page's Markdown with str methods, which a Markup would escape their arguments for."""
+    return str(ENV.get_template(name).render(**context))

@@ -278,10 +278,10 @@ def discipline_block(rb, c: dict) -> str:
         "另一侧的行为是什么样子；它不是容错申请被拒绝的案例。",
         "",
         "!!! abstract \"案例概要\"",
-        f"    - **处分（来源原话）**：“{_md(d['sanction'].strip())}”",
-        f"    - **地区**：{_md(d['region'])}（{_md(d['province'])}）　**年份**：{d['year']}",
-        f"    - **当事人**：{_md(d['role'])}",
-        f"    - **出处**：{_md(src['publisher'])}，[{_md(src['title'])}]({src['url']})，{src['date']}"
+        f"    - **处分（来源原话）**：“{md_cell(d['sanction'].strip())}”",
+        f"    - **地区**：{md_cell(d['region'])}（{md_cell(d['province'])}）　**年份**：{d['year']}",
+        f"    - **当事人**：{md_cell(d['role'])}",
+        f"    - **出处**：{md_cell(src['publisher'])}，[{md_cell(src['title'])}]({src['url']})，{src['date']}"
         f"（{present.source_reliability(rb.texts, src['reliability'])}）",
         "",
         "## 越过的界线",
@@ -289,8 +289,8 @@ def discipline_block(rb, c: dict) -> str:
     ]
     for x in d["line"]:
         lead = "来源的说法" if x["id"] == "unknown" else "依据来源原话"
-        lines.append(f"- **{_md(line_label(rb, x['id']))}**{_basis(x)}。"
-                     f"{lead}：“{_md(str(x['words']).strip())}”")
+        lines.append(f"- **{md_cell(line_label(rb, x['id']))}**{_basis(x)}。"
+                     f"{lead}：“{md_cell(str(x['words']).strip())}”")
     lines += [
         "",
         "## 自查工具的推演（仅供对照）",
@@ -313,7 +313,7 @@ def discipline_block(rb, c: dict) -> str:
         if v["fallback"]:
             notes.append(f"※ {v['fallback']['note']}")
         why = _unstated(v) if v["outcome"] == "undetermined" else "—"
-        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(present.outcome_line(v))} | {_md(why)} |")
+        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {md_cell(present.outcome_line(v))} | {md_cell(why)} |")
     lines.append("")
     lines += notes and [" ".join(notes), ""] or []
     lines += ["全部纪律处分案例见[案例库](index.md#discipline)。", ""]
@@ -367,47 +367,56 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
     o = t["overall"]
     lines.append(f"| **合计（案例×规则）** | {o['agree']} | {o['undetermined']} | {o['not_covered']} | {o['disagree']} | "
                  f"{o['total']} |")
-    lines += ["", "## 不一致的案例及原因", ""]
+    return "\n".join(lines + _disagreements(rb, cases, shorts) + _missing_facts(rb, cases, t) + [""])
+
+
+def _disagreements(rb, cases: list[dict], shorts: dict[str, str]) -> list[str]:
+    """The agreement page's table of every disagreement with its recorded reason, and the count by kind."""
+    lines = ["", "## 不一致的案例及原因", ""]
     rows = [(c, j) for c in cases for j in rb.jurisdictions() if c["verdicts"][j]["_status"] == "disagree"]
     if not rows:
-        lines.append("目前没有不一致的案例。")
-    else:
-        lines += ["| 案例 | 规则 | 实际决定 | 自查工具 | 原因类型 | 原因 |", "|---|---|---|---|---|---|"]
-        for c, j in rows:
-            v = c["verdicts"][j]
-            r = c["reasons"].get(j) or {}
-            verdict = present.outcome_line(v)
-            lines.append(
-                f"| [{_md(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
-                f"{present.decision(rb.texts, c['data']['decision']['outcome'])} | {_md(verdict)} | "
-                f"{KIND_LABEL.get(r.get('kind'), '')} | {_md(r.get('reason', ''))} |")
-        kinds: dict[str | None, int] = {}
-        for c, j in rows:
-            k = (c["reasons"].get(j) or {}).get("kind")
-            kinds[k] = kinds.get(k, 0) + 1
-        lines += ["", "按原因类型：" + "，".join(f"{KIND_LABEL.get(k, k)} {n} 处" for k, n in kinds.items()) + "。"]
+        return lines + ["目前没有不一致的案例。"]
+    lines += ["| 案例 | 规则 | 实际决定 | 自查工具 | 原因类型 | 原因 |", "|---|---|---|---|---|---|"]
+    for c, j in rows:
+        v = c["verdicts"][j]
+        r = c["reasons"].get(j) or {}
+        verdict = present.outcome_line(v)
+        lines.append(
+            f"| [{md_cell(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
+            f"{present.decision(rb.texts, c['data']['decision']['outcome'])} | {md_cell(verdict)} | "
+            f"{KIND_LABEL.get(r.get('kind'), '')} | {md_cell(r.get('reason', ''))} |")
+    kinds: dict[str | None, int] = {}
+    for c, j in rows:
+        k = (c["reasons"].get(j) or {}).get("kind")
+        kinds[k] = kinds.get(k, 0) + 1
+    return lines + ["", "按原因类型：" + "，".join(f"{KIND_LABEL.get(k, k)} {n} 处" for k, n in kinds.items()) + "。"]
+
+
+def _missing_facts(rb, cases: list[dict], t: dict) -> list[str]:
+    """The facts the published cases most often leave unstated (where the verdict is undetermined)."""
     missing: dict[str, int] = {}
     for c in cases:
         for v in c["verdicts"].values():
             if v["_status"] == "undetermined":
                 for m in v["missing_facts"]:
                     missing[m["id"]] = missing.get(m["id"], 0) + 1
-    if missing:
-        n_undetermined = t["overall"]["undetermined"]
-        lines += ["", "## 事实不足时缺的是什么", "",
-                  f"在 {n_undetermined} 处“事实不足”中，公开材料最常没有写明的是下面这些事实"
-                  "（括号里是缺少该事实的案例×规则数）。自查时这些正是需要如实回答的问题。", ""]
-        for fid, n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0])):
-            try:
-                q = rb.fact(fid).question
-            except KeyError:
-                q = fid
-            lines.append(f"- {_md(q)}（{n}）")
-    lines.append("")
-    return "\n".join(lines)
+    if not missing:
+        return []
+    lines = ["", "## 事实不足时缺的是什么", "",
+             f"在 {t['overall']['undetermined']} 处“事实不足”中，公开材料最常没有写明的是下面这些事实"
+             "（括号里是缺少该事实的案例×规则数）。自查时这些正是需要如实回答的问题。", ""]
+    for fid, n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0])):
+        try:
+            q = rb.fact(fid).question
+        except KeyError:
+            q = fid
+        lines.append(f"- {md_cell(q)}（{n}）")
+    return lines
 
 
-def _md(s) -> str:
+def md_cell(s) -> str:
+    """Text for one line of Markdown that may be a table cell: no line break, and a full-width ｜ for |
+    (which would end the cell)."""
     return str(s).replace("|", "｜").replace("\n", " ")
 
 
@@ -418,10 +427,10 @@ def case_block(rb, c: dict) -> str:
     lines = [
         "!!! abstract \"案例概要\"",
         f"    - **实际决定**：{present.decision(rb.texts, dec['outcome'])}（{'、'.join(map(str, dec['measures']))}）",
-        f"    - **地区**：{_md(d['region'])}（{_md(d['province'])}）　**年份**：{d['year']}",
-        f"    - **当事人**：{_md(d['role'])}",
-        f"    - **三个区分开来**：{_md(_distinction_label(rb, d['distinction']))}",
-        f"    - **出处**：{_md(src['publisher'])}，[{_md(src['title'])}]({src['url']})，{src['date']}",
+        f"    - **地区**：{md_cell(d['region'])}（{md_cell(d['province'])}）　**年份**：{d['year']}",
+        f"    - **当事人**：{md_cell(d['role'])}",
+        f"    - **三个区分开来**：{md_cell(_distinction_label(rb, d['distinction']))}",
+        f"    - **出处**：{md_cell(src['publisher'])}，[{md_cell(src['title'])}]({src['url']})，{src['date']}",
         "",
         "## 实际决定与自查工具的推演",
         "",
@@ -450,8 +459,8 @@ def case_block(rb, c: dict) -> str:
             why = _unstated(v)
         else:
             why = "—"
-        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(verdict)} | "
-                     f"{STATUS_LABEL[v['_status']]} | {_md(why)} |")
+        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {md_cell(verdict)} | "
+                     f"{STATUS_LABEL[v['_status']]} | {md_cell(why)} |")
     lines.append("")
     lines += notes and [" ".join(notes), ""] or []
     lines += ["各案的对照汇总见[自查工具与实际决定的对照](agreement.md)。", ""]
@@ -469,11 +478,11 @@ def facts_list(rb, facts: dict) -> list[str]:
         if v in (None, "", "unknown"):
             continue
         label = next((x.label for x in f.values if x.id == v), str(v))
-        out.append(f"- {_md(f.question)} **{_md(label)}**")
+        out.append(f"- {md_cell(f.question)} **{md_cell(label)}**")
         n += 1
     for q_id, v in facts.items():
         if q_id in quantities and v not in (None, "", "unknown"):
-            out.append(f"- {_md(quantities[q_id].question)} **{v}{_md(quantities[q_id].unit)}**")
+            out.append(f"- {md_cell(quantities[q_id].question)} **{v}{md_cell(quantities[q_id].unit)}**")
             n += 1
     if n == 0:
         out = ["来源没有写明可以对应到自查问题的事实，各项都记为“不清楚”。"]
@@ -486,7 +495,7 @@ def facts_list(rb, facts: dict) -> list[str]:
 def source_block(rb, d: dict) -> str:
     src = d["source"]
     out = ["", "## 出处", "",
-           f"- {_md(src['publisher'])}：[{_md(src['title'])}]({src['url']})（{src['date']}"
+           f"- {md_cell(src['publisher'])}：[{md_cell(src['title'])}]({src['url']})（{src['date']}"
            + (f"；{label}" if (label := present.source_reliability(rb.texts, src.get("reliability"))) else "")
            + "）",
            "", "事实只按出处记录；整理时的取舍说明保存在案例文件的 `note` 中。"]

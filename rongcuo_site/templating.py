@@ -91,8 +91,9 @@ ENV.filters["paragraphs"] = paragraphs
 
 
 def render(name: str, **context: Any) -> Markup:
-    """The template `name` (a path under rongcuo_site/templates/) rendered with `context`; HTML, so
-    that another template inserts it as it is."""
+    """The template `name` (a path under rongcuo_site/templates/) rendered with `context`: a Markup,
+    so that another template inserts it as it is. Where the HTML goes on into plain Python strings,
+    take str() of it first: `"text" + markup` would escape "text" (Markup.__radd__)."""
     return Markup(ENV.get_template(name).render(**context))
 
 

@@ -576,8 +576,8 @@ def _deck_answer(card: dict, rb: RuleBase) -> str:
     real = ""
     if card["kind"] == "real":
         dec = card["case_meta"].get("decision") or {}
-        real = render("training/handouts/deck_real.html", decision=present.decision(rb.texts, dec.get("outcome")),
-                      measures=list(dec.get("measures") or []))
+        real = str(render("training/handouts/deck_real.html", decision=present.decision(rb.texts, dec.get("outcome")),
+                          measures=list(dec.get("measures") or [])))  # a str: the presenter concatenates it
     return present.deck_answer_html(rb.texts, card["verdict"], real)
 
 

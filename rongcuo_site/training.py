@@ -748,6 +748,5 @@ def with_page_assets(html_text: str, page: Page) -> str:
     """Every page under training/ gets the kit's stylesheet and script (same-origin files)."""
     if not page.file.src_uri.startswith("training/"):
         return html_text
-    css = get_relative_url(CSS, page.url)
-    js = get_relative_url(JS, page.url)
-    return (f'<link rel="stylesheet" href="{css}">' + html_text + f'<script src="{js}"></script>')
+    return str(render("training/page_assets.html", css_href=get_relative_url(CSS, page.url), page_html=html_text,
+                      js_src=get_relative_url(JS, page.url)))

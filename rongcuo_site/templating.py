@@ -4,8 +4,10 @@ whole plugin, with autoescaping.
 - Every `{{ value }}` is HTML-escaped as `html.escape(str(value), quote=True)` writes it (`&quot;`
   and `&#x27;`, not MarkupSafe's `&#34;` and `&#39;`: the pages stay byte for byte what they were
   before the templates), and None writes nothing. A value that is already HTML (a `Markup`, e.g.
-  what `render` returns) is written as it is; HTML made by selfcheck.present, escaped by the
-  presenter, is inserted with `|safe` and a comment saying so.
+  what `render` returns) is written as it is; HTML made elsewhere and escaped there (by
+  selfcheck.present, by procedure_svg, by mkdocs) is inserted with `|safe` and a comment saying so.
+  Filters that escape by themselves (`|e`, `|tojson`, `|join` over Markup items) write MarkupSafe's
+  entities: the templates don't use them.
 - In an `.html` template a line break and the indentation after it are dropped (outside the
   `{{ }}`, `{% %}` and `{# #}` tags): the HTML comes out on one line, as Markdown needs a raw HTML
   block to be (an indented line would be code). Write a space that the output needs inside a line

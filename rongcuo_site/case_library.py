@@ -132,39 +132,46 @@ def _load_cases(docs_dir: str, rb: RuleBase) -> tuple[list[dict], list[dict]]:
             if d is not None:
                 discipline.append({"uri": uri, "stem": path.stem, "where": where, "data": data, "verdicts": d})
             continue
-        if data.get("kind") != "real":
-            problem(f"{where}:{(doc.line(('kind',)) or 1) + 1}",
-                    "案例库只收录公开发布的真实案例（kind: real）",
-                    "把虚构的教学情景移到 content/training/，并标明“虚构”")
-            continue
-        try:
-            facts = data.get("facts") or {}
-            year = int(data["year"])
-            verdicts = {}
-            for j in rb.jurisdictions():
-                v = evaluate(rb, facts, j, _as_of(year))
-                v["_status"] = status_of(EXPECTED[data["decision"]["outcome"]], v)
-                verdicts[j] = v
-        except Exception as exc:  # the checker refused the facts: lint should have caught it
-            problem(f"{where}:1", f"自查工具无法推演这个案例的事实（{exc}）",
-                    "改正 `facts`（见 rules/facts.yaml）")
-            continue
-        reasons = data.get("disagreement") or {}
-        for j, v in verdicts.items():
-            if v["_status"] == "disagree" and j not in reasons:
-                expected = EXPECTED[data["decision"]["outcome"]]
-                problem(f"{where}:{(doc.line(('facts',)) or 1) + 1}",
-                        f"按{v['jurisdiction_short']}规则（{v['ruleset']}，依据日期 {v['as_of']}）自查工具的结论是 "
-                        f"'{v['outcome']}'，而公开的决定是 '{data['decision']['outcome']}'（对应 {expected}），"
-                        "两者不一致，却没有写明原因",
-                        f"在 front matter 中加上 `disagreement: {{{j}: {{kind: missing_rule|ambiguous_fact|"
-                        "unexplained, reason: <用中文写明原因>}}`；如果是事实与来源不符，就改正 facts")
-            elif v["_status"] != "disagree" and j in reasons:
-                log.info(f"{where}: {j} 的不一致原因已经用不上了（自查工具现在的结论是 {v['outcome']}），"
-                         "页面上不再显示。")
-        cases.append({"uri": uri, "stem": path.stem, "where": where, "data": data, "verdicts": verdicts,
-                      "reasons": reasons})
+        case = _real_case(rb, doc, where, data)
+        if case is not None:
+            cases.append({"uri": uri, "stem": path.stem, **case})
     return cases, discipline
+
+
+def _real_case(rb: RuleBase, doc, where: str, data: dict) -> dict | None:
+    """A published 容错 case with its verdict in every jurisdiction, each set beside the real decision;
+    a disagreement without a written reason is a build error. None when the case cannot be shown."""
+    if data.get("kind") != "real":
+        problem(f"{where}:{(doc.line(('kind',)) or 1) + 1}",
+                "案例库只收录公开发布的真实案例（kind: real）",
+                "把虚构的教学情景移到 content/training/，并标明“虚构”")
+        return None
+    try:
+        expected = EXPECTED[data["decision"]["outcome"]]
+        facts = data.get("facts") or {}
+        year = int(data["year"])
+        verdicts = {}
+        for j in rb.jurisdictions():
+            v = evaluate(rb, facts, j, _as_of(year))
+            v["_status"] = status_of(expected, v)
+            verdicts[j] = v
+    except Exception as exc:  # the checker refused the facts: lint should have caught it
+        problem(f"{where}:1", f"自查工具无法推演这个案例的事实（{exc}）",
+                "改正 `facts`（见 rules/facts.yaml）")
+        return None
+    reasons = data.get("disagreement") or {}
+    for j, v in verdicts.items():
+        if v["_status"] == "disagree" and j not in reasons:
+            problem(f"{where}:{(doc.line(('facts',)) or 1) + 1}",
+                    f"按{v['jurisdiction_short']}规则（{v['ruleset']}，依据日期 {v['as_of']}）自查工具的结论是 "
+                    f"'{v['outcome']}'，而公开的决定是 '{data['decision']['outcome']}'（对应 {expected}），"
+                    "两者不一致，却没有写明原因",
+                    f"在 front matter 中加上 `disagreement: {{{j}: {{kind: missing_rule|ambiguous_fact|"
+                    "unexplained, reason: <用中文写明原因>}}`；如果是事实与来源不符，就改正 facts")
+        elif v["_status"] != "disagree" and j in reasons:
+            log.info(f"{where}: {j} 的不一致原因已经用不上了（自查工具现在的结论是 {v['outcome']}），"
+                     "页面上不再显示。")
+    return {"where": where, "data": data, "verdicts": verdicts, "reasons": reasons}
 
 
 # -- rendering ------------------------------------------------------------------------------------

@@ -434,6 +434,47 @@ def _block_items(block: str) -> list[str]:
 LABELLED = re.compile(r"^\*\*([^*]{2,12}?)[。：]?\*\*\s*(.+)$", re.S)  # "**左边是什么。** 改革就是……"
 
 
+def _talk_point(rest: str) -> tuple[str, list[str]]:
+    """A section's key sentence and the entries it introduces (see talk_points)."""
+    blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", rest) if b.strip()]
+    subheads = [_plain(re.sub(r"^\d+\.\s*", "", h)) for h in re.findall(r"^### (.+)$", rest, re.M)]
+    tabs = [_plain(t) for t in re.findall(r'^===\+?\s+"(.+)"\s*$', rest, re.M)]
+    labelled = [m for b in blocks if not b.startswith(" ") if (m := LABELLED.match(b.strip()))]
+    point: str = ""
+    items: list[str] = []
+    if tabs:
+        items = tabs
+    elif subheads and rest.lstrip().startswith("###"):  # no lead-in: the steps are the point
+        items = subheads
+    elif len(labelled) >= 2:
+        for m in labelled:
+            sentences = re.findall(r".+?[。！？](?=[^”’」）]|$)", _plain(m.group(2))) or [_plain(m.group(2))]
+            items.append(f"{_plain(m.group(1))}：{sentences[-1]}")
+    for i, b in enumerate(blocks if not items else []):
+        first = b.lstrip()
+        if b.startswith(" ") or first.startswith(("|", "!!!", "???", "===", "<", "```", "#", "*[")):
+            continue
+        if first.startswith(">"):
+            text = _plain(re.sub(r"^\s*>\s?", "", b, flags=re.M))
+        elif re.match(r"^(\d+\.|-|\*) ", first):
+            text = _plain(re.split(r"\n(?=\s*(?:\d+\.|-|\*) )", b)[0][2:].lstrip(". "))
+        else:
+            text = _plain(b)
+        if not text:
+            continue
+        point = _first_sentence(text)
+        if point.endswith("：") or "下表" in point:
+            if subheads:
+                items = subheads
+            else:
+                nxt = next((x for x in blocks[i + 1:] if not x.lstrip().startswith(("!!!", "<"))), "")
+                items = _block_items(nxt) if nxt else []
+        break
+    if not point and not items:  # a section of notes only: their titles
+        items = [_plain(t) for t in re.findall(r'^(?:!!!|\?\?\?\+?) [\w-]+ "(.+)"\s*$', rest, re.M)]
+    return point, items
+
+
 def talk_points(docs_dir: Path) -> dict[str, dict]:
     """The explainers (content/understand/*.md) as talking points, one per section (##): the heading,
     the key sentence (the first sentence of the section's first paragraph, or of its first quote or
@@ -451,42 +492,7 @@ def talk_points(docs_dir: Path) -> dict[str, dict]:
             heading = _plain(head)
             if any(heading.startswith(x) for x in TALK_SKIP):
                 continue
-            blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", rest) if b.strip()]
-            subheads = [_plain(re.sub(r"^\d+\.\s*", "", h)) for h in re.findall(r"^### (.+)$", rest, re.M)]
-            tabs = [_plain(t) for t in re.findall(r'^===\+?\s+"(.+)"\s*$', rest, re.M)]
-            labelled = [m for b in blocks if not b.startswith(" ") if (m := LABELLED.match(b.strip()))]
-            point: str = ""
-            items: list[str] = []
-            if tabs:
-                items = tabs
-            elif subheads and rest.lstrip().startswith("###"):  # no lead-in: the steps are the point
-                items = subheads
-            elif len(labelled) >= 2:
-                for m in labelled:
-                    sentences = re.findall(r".+?[。！？](?=[^”’」）]|$)", _plain(m.group(2))) or [_plain(m.group(2))]
-                    items.append(f"{_plain(m.group(1))}：{sentences[-1]}")
-            for i, b in enumerate(blocks if not items else []):
-                first = b.lstrip()
-                if b.startswith(" ") or first.startswith(("|", "!!!", "???", "===", "<", "```", "#", "*[")):
-                    continue
-                if first.startswith(">"):
-                    text = _plain(re.sub(r"^\s*>\s?", "", b, flags=re.M))
-                elif re.match(r"^(\d+\.|-|\*) ", first):
-                    text = _plain(re.split(r"\n(?=\s*(?:\d+\.|-|\*) )", b)[0][2:].lstrip(". "))
-                else:
-                    text = _plain(b)
-                if not text:
-                    continue
-                point = _first_sentence(text)
-                if point.endswith("：") or "下表" in point:
-                    if subheads:
-                        items = subheads
-                    else:
-                        nxt = next((x for x in blocks[i + 1:] if not x.lstrip().startswith(("!!!", "<"))), "")
-                        items = _block_items(nxt) if nxt else []
-                break
-            if not point and not items:  # a section of notes only: their titles
-                items = [_plain(t) for t in re.findall(r'^(?:!!!|\?\?\?\+?) [\w-]+ "(.+)"\s*$', rest, re.M)]
+            point, items = _talk_point(rest)
             items = [x for x in items if x][:TALK_ITEMS + 2]
             if point or items:
                 n = len(page["points"]) + 1

@@ -37,7 +37,6 @@ values) are reported here with file:line, once; content_checks.py checks only th
 
 from __future__ import annotations
 
-import html
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +47,7 @@ from mkdocs.structure.pages import Page
 
 from rongcuo_site.generated import add_generated
 from rongcuo_site.report import log, problem
+from rongcuo_site.templating import render_page
 from selfcheck import present
 from selfcheck.explain import evaluate
 from selfcheck.lint import lint_case, read_front_matter
@@ -132,39 +132,46 @@ def _load_cases(docs_dir: str, rb: RuleBase) -> tuple[list[dict], list[dict]]:
             if d is not None:
                 discipline.append({"uri": uri, "stem": path.stem, "where": where, "data": data, "verdicts": d})
             continue
-        if data.get("kind") != "real":
-            problem(f"{where}:{(doc.line(('kind',)) or 1) + 1}",
-                    "案例库只收录公开发布的真实案例（kind: real）",
-                    "把虚构的教学情景移到 content/training/，并标明“虚构”")
-            continue
-        try:
-            facts = data.get("facts") or {}
-            year = int(data["year"])
-            verdicts = {}
-            for j in rb.jurisdictions():
-                v = evaluate(rb, facts, j, _as_of(year))
-                v["_status"] = status_of(EXPECTED[data["decision"]["outcome"]], v)
-                verdicts[j] = v
-        except Exception as exc:  # the checker refused the facts: lint should have caught it
-            problem(f"{where}:1", f"自查工具无法推演这个案例的事实（{exc}）",
-                    "改正 `facts`（见 rules/facts.yaml）")
-            continue
-        reasons = data.get("disagreement") or {}
-        for j, v in verdicts.items():
-            if v["_status"] == "disagree" and j not in reasons:
-                expected = EXPECTED[data["decision"]["outcome"]]
-                problem(f"{where}:{(doc.line(('facts',)) or 1) + 1}",
-                        f"按{v['jurisdiction_short']}规则（{v['ruleset']}，依据日期 {v['as_of']}）自查工具的结论是 "
-                        f"'{v['outcome']}'，而公开的决定是 '{data['decision']['outcome']}'（对应 {expected}），"
-                        "两者不一致，却没有写明原因",
-                        f"在 front matter 中加上 `disagreement: {{{j}: {{kind: missing_rule|ambiguous_fact|"
-                        "unexplained, reason: <用中文写明原因>}}`；如果是事实与来源不符，就改正 facts")
-            elif v["_status"] != "disagree" and j in reasons:
-                log.info(f"{where}: {j} 的不一致原因已经用不上了（自查工具现在的结论是 {v['outcome']}），"
-                         "页面上不再显示。")
-        cases.append({"uri": uri, "stem": path.stem, "where": where, "data": data, "verdicts": verdicts,
-                      "reasons": reasons})
+        case = _real_case(rb, doc, where, data)
+        if case is not None:
+            cases.append({"uri": uri, "stem": path.stem, **case})
     return cases, discipline
+
+
+def _real_case(rb: RuleBase, doc, where: str, data: dict) -> dict | None:
+    """A published 容错 case with its verdict in every jurisdiction, each set beside the real decision;
+    a disagreement without a written reason is a build error. None when the case cannot be shown."""
+    if data.get("kind") != "real":
+        problem(f"{where}:{(doc.line(('kind',)) or 1) + 1}",
+                "案例库只收录公开发布的真实案例（kind: real）",
+                "把虚构的教学情景移到 content/training/，并标明“虚构”")
+        return None
+    try:
+        expected = EXPECTED[data["decision"]["outcome"]]
+        facts = data.get("facts") or {}
+        year = int(data["year"])
+        verdicts = {}
+        for j in rb.jurisdictions():
+            v = evaluate(rb, facts, j, _as_of(year))
+            v["_status"] = status_of(expected, v)
+            verdicts[j] = v
+    except Exception as exc:  # the checker refused the facts: lint should have caught it
+        problem(f"{where}:1", f"自查工具无法推演这个案例的事实（{exc}）",
+                "改正 `facts`（见 rules/facts.yaml）")
+        return None
+    reasons = data.get("disagreement") or {}
+    for j, v in verdicts.items():
+        if v["_status"] == "disagree" and j not in reasons:
+            problem(f"{where}:{(doc.line(('facts',)) or 1) + 1}",
+                    f"按{v['jurisdiction_short']}规则（{v['ruleset']}，依据日期 {v['as_of']}）自查工具的结论是 "
+                    f"'{v['outcome']}'，而公开的决定是 '{data['decision']['outcome']}'（对应 {expected}），"
+                    "两者不一致，却没有写明原因",
+                    f"在 front matter 中加上 `disagreement: {{{j}: {{kind: missing_rule|ambiguous_fact|"
+                    "unexplained, reason: <用中文写明原因>}}`；如果是事实与来源不符，就改正 facts")
+        elif v["_status"] != "disagree" and j in reasons:
+            log.info(f"{where}: {j} 的不一致原因已经用不上了（自查工具现在的结论是 {v['outcome']}），"
+                     "页面上不再显示。")
+    return {"where": where, "data": data, "verdicts": verdicts, "reasons": reasons}
 
 
 # -- rendering ------------------------------------------------------------------------------------
@@ -174,10 +181,6 @@ def _unstated(v: dict) -> str:
     missing = "、".join(m["question"].rstrip("？?") for m in v["missing_facts"][:3])
     more = f"等 {len(v['missing_facts'])} 项" if len(v["missing_facts"]) > 3 else ""
     return f"来源没有写明：{missing}{more}" if missing else "来源公开的事实不够"
-
-
-def _e(s) -> str:
-    return html.escape(str(s), quote=True)
 
 
 def _distinction_label(rb, did: str) -> str:
@@ -217,87 +220,35 @@ def _province_order(p: str) -> tuple:
 
 
 def index_page(rb, cases: list[dict], url_of, discipline: list[dict] | None = None) -> str:
+    """cases/index.md: every case, with the filters, then the discipline cases (template case_library/index.md)."""
     discipline = discipline or []
-    n = len(cases)
     by = {k: sorted({str(c["data"][k]) for c in cases}) for k in ("province", "year", "distinction")}
-    provinces = sorted(by["province"], key=_province_order)
-    years = sorted(by["year"], reverse=True)
     dist_ids = [d.id for d in rb.distinctions()] + ["none", "unknown"]
+    filters = [
+        ("outcome", "处理结果", [(o, present.decision(rb.texts, o)) for o in EXPECTED]),
+        ("province", "地区", [(p, p) for p in sorted(by["province"], key=_province_order)]),
+        ("distinction", "三个区分开来", [(d, _distinction_label(rb, d)) for d in dist_ids if d in by["distinction"]]),
+        ("year", "年份", [(y, y) for y in sorted(by["year"], reverse=True)]),
+    ]
+    rows = [{"stem": c["stem"], "data": c["data"], "href": url_of(c["uri"]),
+             "decision": present.decision(rb.texts, c["data"]["decision"]["outcome"]),
+             "measures": "、".join(map(str, c["data"]["decision"]["measures"])),
+             "distinction": _distinction_label(rb, c["data"]["distinction"]),
+             "status": " / ".join(STATUS_LABEL[v["_status"]] for v in c["verdicts"].values())}
+            for c in _newest_first(cases)]
+    discipline_rows = [{"stem": c["stem"], "data": c["data"], "href": url_of(c["uri"]),
+                        "lines": _lines_short(rb, c["data"]),
+                        "verdicts": " / ".join(present.outcome_short(rb.texts, v) for v in c["verdicts"].values())}
+                       for c in _newest_first(discipline)]
     counts = {o: sum(1 for c in cases if c["data"]["decision"]["outcome"] == o) for o in EXPECTED}
-    lines = [
-        "---",
-        "title: 案例库",
-        "no_sources: 每个案例页面都写明了出处；本页是根据这些案例自动生成的索引",
-        "---",
-        "",
-        "# 案例库",
-        "",
-        f"这里收录 **{n}** 个公开发布的真实案例：免责 {counts['exempted']} 个，减责 {counts['reduced']} 个，"
-        f"不予容错 {counts['refused']} 个。每个案例都注明了出处，事实只按来源记录，来源没写的就记为“不清楚”。",
-        "",
-    ]
-    if discipline:
-        lines += [
-            f"另有 **{len(discipline)}** 个公开通报的纪律处分案例，单独列在"
-            "[违纪违法的一侧](#discipline)：它们不是容错决定，不计入上面的数字和对照汇总。",
-            "",
-        ]
-    if counts["refused"] == 0:
-        lines += [
-            "!!! note \"为什么没有“不予容错”的案例\"",
-            "    目前能查到的公开通报几乎都是容错成功的正面案例。提出了容错申请、最后被认定不符合条件的案例，"
-            "在已检索的公开资料中没有找到能看清处理结果的，所以暂未收录；本站不会编造案例来填补。",
-            "",
-        ]
-    lines += [
-        f"每个案例页面都把同样的事实交给本站的自查工具，按{_sets_in_words(rb)}各推演一次，"
-        "并与实际决定对照。汇总见[自查工具与实际决定的对照](agreement.md)。",
-        "",
-        "<form class=\"rc-case-filter\" id=\"rc-case-filter\" hidden>",
-        f"<link rel=\"stylesheet\" href=\"{_e(url_of(STYLE))}\">",
-        "<fieldset><legend>筛选案例</legend>",
-        _select("outcome", "处理结果", [(o, present.decision(rb.texts, o)) for o in EXPECTED]),
-        _select("province", "地区", [(p, p) for p in provinces]),
-        _select("distinction", "三个区分开来", [(d, _distinction_label(rb, d)) for d in dist_ids
-                                            if d in by["distinction"]]),
-        _select("year", "年份", [(y, y) for y in years]),
-        "<button type=\"reset\" class=\"md-button\">全部显示</button>",
-        "</fieldset>",
-        f"<p class=\"rc-case-count\" id=\"rc-case-count\" aria-live=\"polite\">共 {n} 个案例</p>",
-        "</form>",
-        "",
-        "<table id=\"rc-cases\">",
-        "<thead><tr><th scope=\"col\">年份</th><th scope=\"col\">地区</th><th scope=\"col\">案例</th>"
-        "<th scope=\"col\">实际决定</th><th scope=\"col\">三个区分开来</th><th scope=\"col\">自查工具（" + _e(" / ".join(_shorts(rb))) + "）</th></tr></thead>",
-        "<tbody>",
-    ]
-    for c in sorted(cases, key=lambda c: (-int(c["data"]["year"]), c["stem"])):
-        d = c["data"]
-        status = " / ".join(STATUS_LABEL[v["_status"]] for v in c["verdicts"].values())
-        lines.append(
-            f"<tr data-case=\"{_e(c['stem'])}\" data-outcome=\"{_e(d['decision']['outcome'])}\" "
-            f"data-province=\"{_e(d['province'])}\" data-distinction=\"{_e(d['distinction'])}\" "
-            f"data-year=\"{_e(d['year'])}\">"
-            f"<td>{_e(d['year'])}</td><td>{_e(d['province'])}</td>"
-            f"<td><a href=\"{_e(url_of(c['uri']))}\">{_e(d['title'])}</a></td>"
-            f"<td>{_e(present.decision(rb.texts, d['decision']['outcome']))}（{_e('、'.join(map(str, d['decision']['measures'])))}）</td>"
-            f"<td>{_e(_distinction_label(rb, d['distinction']))}</td><td>{_e(status)}</td></tr>")
-    lines += [
-        "</tbody></table>",
-        "",
-        "<p class=\"rc-case-empty\" id=\"rc-case-empty\" hidden>没有符合这些条件的案例。</p>",
-        "",
-        "“三个区分开来”一栏只在来源写明了决定依据哪一条时才填写。",
-        "案例库只收录公开发布、注明出处的真实案例；每个案例页都给出原始报道的链接。",
-        "",
-    ]
-    if discipline:
-        lines += discipline_section(rb, discipline, url_of)
-    lines += [
-        f"<script src=\"{_e(url_of(SCRIPT))}\"></script>",
-        "",
-    ]
-    return "\n".join(lines)
+    return render_page("case_library/index.md", cases=rows, discipline=discipline_rows, counts=counts,
+                       sets_in_words=_sets_in_words(rb), shorts=_shorts(rb), filters=filters,
+                       style_href=url_of(STYLE), script_href=url_of(SCRIPT),
+                       discipline_heading=DISCIPLINE_HEADING, discipline_badge=DISCIPLINE_BADGE)
+
+
+def _newest_first(cases: list[dict]) -> list[dict]:
+    return sorted(cases, key=lambda c: (-int(c["data"]["year"]), c["stem"]))
 
 
 DISCIPLINE_HEADING = "违纪违法的一侧（纪律处分案例，不是容错决定）"
@@ -325,35 +276,6 @@ def _basis(x: dict) -> str:
     return f"（{BASIS_LABEL[x['basis']]}）" if x.get("basis") in BASIS_LABEL else ""
 
 
-def discipline_section(rb, discipline: list[dict], url_of) -> list[str]:
-    shorts = "、".join(rb.latest(j).short for j in rb.jurisdictions())
-    lines = [
-        f"## {DISCIPLINE_HEADING} {{#discipline}}",
-        "",
-        f"下面 **{len(discipline)}** 个案例取自纪检监察机关和有关部门的公开通报、以案说纪，是纪律处分或问责，**不是容错决定**，"
-        "来源也没有提到容错。当事人的行为落在“三个区分开来”或不予容错情形的另一侧：借工作之名谋取私利、"
-        "明令禁止后我行我素、弄虚作假等。有的当事人说自己“为公”“经过集体研究”，处分照样作出。",
-        "",
-        "每个案例页写明出处、来源原话中的处分，以及越过的是哪一条界线、依据来源的哪几个字。"
-        f"自查工具按{shorts}规则对来源写明的事实推演一次，结论只供对照，不计入上面的对照汇总。",
-        "",
-        "<table id=\"rc-discipline\">",
-        "<thead><tr><th scope=\"col\">年份</th><th scope=\"col\">地区</th><th scope=\"col\">纪律处分案例</th>"
-        "<th scope=\"col\">越过的界线</th><th scope=\"col\">自查工具（" + _e(" / ".join(
-            rb.latest(j).short for j in rb.jurisdictions())) + "）</th></tr></thead>",
-        "<tbody>",
-    ]
-    for c in sorted(discipline, key=lambda c: (-int(c["data"]["year"]), c["stem"])):
-        d = c["data"]
-        verdicts = " / ".join(present.outcome_short(rb.texts, v) for v in c["verdicts"].values())
-        lines.append(
-            f"<tr data-discipline=\"{_e(c['stem'])}\"><td>{_e(d['year'])}</td><td>{_e(d['province'])}</td>"
-            f"<td><a href=\"{_e(url_of(c['uri']))}\">{_e(d['title'])}</a><br><small>{_e(DISCIPLINE_BADGE)}</small></td>"
-            f"<td>{_e(_lines_short(rb, d))}</td><td>{_e(verdicts)}</td></tr>")
-    lines += ["</tbody></table>", ""]
-    return lines
-
-
 def discipline_block(rb, c: dict) -> str:
     d = c["data"]
     src = d["source"]
@@ -363,10 +285,10 @@ def discipline_block(rb, c: dict) -> str:
         "另一侧的行为是什么样子；它不是容错申请被拒绝的案例。",
         "",
         "!!! abstract \"案例概要\"",
-        f"    - **处分（来源原话）**：“{_md(d['sanction'].strip())}”",
-        f"    - **地区**：{_md(d['region'])}（{_md(d['province'])}）　**年份**：{d['year']}",
-        f"    - **当事人**：{_md(d['role'])}",
-        f"    - **出处**：{_md(src['publisher'])}，[{_md(src['title'])}]({src['url']})，{src['date']}"
+        f"    - **处分（来源原话）**：“{md_cell(d['sanction'].strip())}”",
+        f"    - **地区**：{md_cell(d['region'])}（{md_cell(d['province'])}）　**年份**：{d['year']}",
+        f"    - **当事人**：{md_cell(d['role'])}",
+        f"    - **出处**：{md_cell(src['publisher'])}，[{md_cell(src['title'])}]({src['url']})，{src['date']}"
         f"（{present.source_reliability(rb.texts, src['reliability'])}）",
         "",
         "## 越过的界线",
@@ -374,8 +296,8 @@ def discipline_block(rb, c: dict) -> str:
     ]
     for x in d["line"]:
         lead = "来源的说法" if x["id"] == "unknown" else "依据来源原话"
-        lines.append(f"- **{_md(line_label(rb, x['id']))}**{_basis(x)}。"
-                     f"{lead}：“{_md(str(x['words']).strip())}”")
+        lines.append(f"- **{md_cell(line_label(rb, x['id']))}**{_basis(x)}。"
+                     f"{lead}：“{md_cell(str(x['words']).strip())}”")
     lines += [
         "",
         "## 自查工具的推演（仅供对照）",
@@ -398,17 +320,11 @@ def discipline_block(rb, c: dict) -> str:
         if v["fallback"]:
             notes.append(f"※ {v['fallback']['note']}")
         why = _unstated(v) if v["outcome"] == "undetermined" else "—"
-        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(present.outcome_line(v))} | {_md(why)} |")
+        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {md_cell(present.outcome_line(v))} | {md_cell(why)} |")
     lines.append("")
     lines += notes and [" ".join(notes), ""] or []
     lines += ["全部纪律处分案例见[案例库](index.md#discipline)。", ""]
     return "\n".join(lines)
-
-
-def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
-    opts = "".join(f"<option value=\"{_e(v)}\">{_e(t)}</option>" for v, t in options)
-    return (f"<label>{_e(label)} <select name=\"{name}\" data-filter=\"{name}\">"
-            f"<option value=\"\">全部</option>{opts}</select></label>")
 
 
 def tally(rb, cases: list[dict]) -> dict:
@@ -458,47 +374,56 @@ def agreement_page(rb, cases: list[dict], url_of) -> str:
     o = t["overall"]
     lines.append(f"| **合计（案例×规则）** | {o['agree']} | {o['undetermined']} | {o['not_covered']} | {o['disagree']} | "
                  f"{o['total']} |")
-    lines += ["", "## 不一致的案例及原因", ""]
+    return "\n".join(lines + _disagreements(rb, cases, shorts) + _missing_facts(rb, cases, t) + [""])
+
+
+def _disagreements(rb, cases: list[dict], shorts: dict[str, str]) -> list[str]:
+    """The agreement page's table of every disagreement with its recorded reason, and the count by kind."""
+    lines = ["", "## 不一致的案例及原因", ""]
     rows = [(c, j) for c in cases for j in rb.jurisdictions() if c["verdicts"][j]["_status"] == "disagree"]
     if not rows:
-        lines.append("目前没有不一致的案例。")
-    else:
-        lines += ["| 案例 | 规则 | 实际决定 | 自查工具 | 原因类型 | 原因 |", "|---|---|---|---|---|---|"]
-        for c, j in rows:
-            v = c["verdicts"][j]
-            r = c["reasons"].get(j) or {}
-            verdict = present.outcome_line(v)
-            lines.append(
-                f"| [{_md(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
-                f"{present.decision(rb.texts, c['data']['decision']['outcome'])} | {_md(verdict)} | "
-                f"{KIND_LABEL.get(r.get('kind'), '')} | {_md(r.get('reason', ''))} |")
-        kinds: dict[str | None, int] = {}
-        for c, j in rows:
-            k = (c["reasons"].get(j) or {}).get("kind")
-            kinds[k] = kinds.get(k, 0) + 1
-        lines += ["", "按原因类型：" + "，".join(f"{KIND_LABEL.get(k, k)} {n} 处" for k, n in kinds.items()) + "。"]
+        return lines + ["目前没有不一致的案例。"]
+    lines += ["| 案例 | 规则 | 实际决定 | 自查工具 | 原因类型 | 原因 |", "|---|---|---|---|---|---|"]
+    for c, j in rows:
+        v = c["verdicts"][j]
+        r = c["reasons"].get(j) or {}
+        verdict = present.outcome_line(v)
+        lines.append(
+            f"| [{md_cell(c['data']['title'])}]({c['stem']}.md) | {shorts[j]} | "
+            f"{present.decision(rb.texts, c['data']['decision']['outcome'])} | {md_cell(verdict)} | "
+            f"{KIND_LABEL.get(r.get('kind'), '')} | {md_cell(r.get('reason', ''))} |")
+    kinds: dict[str | None, int] = {}
+    for c, j in rows:
+        k = (c["reasons"].get(j) or {}).get("kind")
+        kinds[k] = kinds.get(k, 0) + 1
+    return lines + ["", "按原因类型：" + "，".join(f"{KIND_LABEL.get(k, k)} {n} 处" for k, n in kinds.items()) + "。"]
+
+
+def _missing_facts(rb, cases: list[dict], t: dict) -> list[str]:
+    """The facts the published cases most often leave unstated (where the verdict is undetermined)."""
     missing: dict[str, int] = {}
     for c in cases:
         for v in c["verdicts"].values():
             if v["_status"] == "undetermined":
                 for m in v["missing_facts"]:
                     missing[m["id"]] = missing.get(m["id"], 0) + 1
-    if missing:
-        n_undetermined = t["overall"]["undetermined"]
-        lines += ["", "## 事实不足时缺的是什么", "",
-                  f"在 {n_undetermined} 处“事实不足”中，公开材料最常没有写明的是下面这些事实"
-                  "（括号里是缺少该事实的案例×规则数）。自查时这些正是需要如实回答的问题。", ""]
-        for fid, n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0])):
-            try:
-                q = rb.fact(fid).question
-            except KeyError:
-                q = fid
-            lines.append(f"- {_md(q)}（{n}）")
-    lines.append("")
-    return "\n".join(lines)
+    if not missing:
+        return []
+    lines = ["", "## 事实不足时缺的是什么", "",
+             f"在 {t['overall']['undetermined']} 处“事实不足”中，公开材料最常没有写明的是下面这些事实"
+             "（括号里是缺少该事实的案例×规则数）。自查时这些正是需要如实回答的问题。", ""]
+    for fid, n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0])):
+        try:
+            q = rb.fact(fid).question
+        except KeyError:
+            q = fid
+        lines.append(f"- {md_cell(q)}（{n}）")
+    return lines
 
 
-def _md(s) -> str:
+def md_cell(s) -> str:
+    """Text for one line of Markdown that may be a table cell: no line break, and a full-width ｜ for |
+    (which would end the cell)."""
     return str(s).replace("|", "｜").replace("\n", " ")
 
 
@@ -509,10 +434,10 @@ def case_block(rb, c: dict) -> str:
     lines = [
         "!!! abstract \"案例概要\"",
         f"    - **实际决定**：{present.decision(rb.texts, dec['outcome'])}（{'、'.join(map(str, dec['measures']))}）",
-        f"    - **地区**：{_md(d['region'])}（{_md(d['province'])}）　**年份**：{d['year']}",
-        f"    - **当事人**：{_md(d['role'])}",
-        f"    - **三个区分开来**：{_md(_distinction_label(rb, d['distinction']))}",
-        f"    - **出处**：{_md(src['publisher'])}，[{_md(src['title'])}]({src['url']})，{src['date']}",
+        f"    - **地区**：{md_cell(d['region'])}（{md_cell(d['province'])}）　**年份**：{d['year']}",
+        f"    - **当事人**：{md_cell(d['role'])}",
+        f"    - **三个区分开来**：{md_cell(_distinction_label(rb, d['distinction']))}",
+        f"    - **出处**：{md_cell(src['publisher'])}，[{md_cell(src['title'])}]({src['url']})，{src['date']}",
         "",
         "## 实际决定与自查工具的推演",
         "",
@@ -541,8 +466,8 @@ def case_block(rb, c: dict) -> str:
             why = _unstated(v)
         else:
             why = "—"
-        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {_md(verdict)} | "
-                     f"{STATUS_LABEL[v['_status']]} | {_md(why)} |")
+        lines.append(f"| [{v['jurisdiction_short']}](../rules/{rs.id}.md) | {date} | {md_cell(verdict)} | "
+                     f"{STATUS_LABEL[v['_status']]} | {md_cell(why)} |")
     lines.append("")
     lines += notes and [" ".join(notes), ""] or []
     lines += ["各案的对照汇总见[自查工具与实际决定的对照](agreement.md)。", ""]
@@ -560,11 +485,11 @@ def facts_list(rb, facts: dict) -> list[str]:
         if v in (None, "", "unknown"):
             continue
         label = next((x.label for x in f.values if x.id == v), str(v))
-        out.append(f"- {_md(f.question)} **{_md(label)}**")
+        out.append(f"- {md_cell(f.question)} **{md_cell(label)}**")
         n += 1
     for q_id, v in facts.items():
         if q_id in quantities and v not in (None, "", "unknown"):
-            out.append(f"- {_md(quantities[q_id].question)} **{v}{_md(quantities[q_id].unit)}**")
+            out.append(f"- {md_cell(quantities[q_id].question)} **{v}{md_cell(quantities[q_id].unit)}**")
             n += 1
     if n == 0:
         out = ["来源没有写明可以对应到自查问题的事实，各项都记为“不清楚”。"]
@@ -577,7 +502,7 @@ def facts_list(rb, facts: dict) -> list[str]:
 def source_block(rb, d: dict) -> str:
     src = d["source"]
     out = ["", "## 出处", "",
-           f"- {_md(src['publisher'])}：[{_md(src['title'])}]({src['url']})（{src['date']}"
+           f"- {md_cell(src['publisher'])}：[{md_cell(src['title'])}]({src['url']})（{src['date']}"
            + (f"；{label}" if (label := present.source_reliability(rb.texts, src.get("reliability"))) else "")
            + "）",
            "", "事实只按出处记录；整理时的取舍说明保存在案例文件的 `note` 中。"]

@@ -94,10 +94,10 @@ def example_line(ex: dict) -> str:
     """What the checker says about a worked example, in every rule set (one line of Markdown)."""
     parts = []
     for v in ex["verdicts"].values():
-        parts.append(f"{rules_render.esc(v['jurisdiction_short'])}：{rules_render.esc(v['tracks']['tolerance']['label'])}")
+        parts.append(f"{rules_render.md_escape(v['jurisdiction_short'])}：{rules_render.md_escape(v['tracks']['tolerance']['label'])}")
     why = "".join(w for w in ex["verdicts"]["national"]["why"] if not w.startswith("还取决于"))
     return ("**按本站收录的规定自查**：" + "；".join(parts) + "。"
-            + (f"（全国性规定：{rules_render.esc(why)}）" if why else "")
+            + (f"（全国性规定：{rules_render.md_escape(why)}）" if why else "")
             + "这是自查工具在建站时的推演，不是认定结论。")
 
 
@@ -166,7 +166,7 @@ def version_block(compiled: dict) -> str:
         return ""
     rows = ["| 规则集 | 施行日期 | 失效日期 | 最后核对 |", "|---|---|---|---|"]
     for rs in rules_render.ordered_sets(compiled):
-        rows.append(f"| [{rules_render.esc(rs['title'])}](rules/{rs['id']}.md) | {rules_render.effective_text(rs)} | "
+        rows.append(f"| [{rules_render.md_escape(rs['title'])}](rules/{rs['id']}.md) | {rules_render.effective_text(rs)} | "
                     f"{rules_render.cn_date(rs['until']) if rs.get('until') else '—'} | "
                     f"{rules_render.cn_date(rs['last_reviewed'])} |")
     return ("\n".join(rows) + "\n\n"

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from rongcuo_site import procedure_svg
+from rongcuo_site.templating import render
 from selfcheck import present
 
 KIND_ORDER = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
@@ -28,14 +29,11 @@ KIND_HELP = {
 }
 
 
-def esc(text: Any) -> str:
-    """Escape text for Markdown (and the HTML inside it)."""
+def md_escape(text: Any) -> str:
+    """Text for Markdown as it is: HTML's <, > and & escaped, and a backslash before Markdown's own
+    characters (\\ ` * _ [ ] |)."""
     s = html.escape(str(text or ""), quote=False)
     return re.sub(r"([\\`*_\[\]|])", r"\\\1", s)
-
-
-def hesc(text: Any) -> str:
-    return html.escape(str(text or ""), quote=True)
 
 
 def effective_text(rs: dict, long: bool = False) -> str:
@@ -61,14 +59,14 @@ def coverage_table(compiled: dict, prefix: str = "") -> str:
         own = [it for k in KIND_ORDER for it in rs.get(k) or [] if it.get("origin", rs["id"]) == rs["id"]]
         docs = Counter((it.get("cite") or {}).get("document") or "出处未注明" for it in own)
         rel = Counter((it.get("cite") or {}).get("reliability") for it in own)
-        doc_cell = "<br>".join(f"{esc(d)}（{n} 条）" for d, n in docs.most_common())
-        rel_cell = "，".join(f"{READ_FROM.get(r, esc(r))} {rel[r]} 条" for r in ("official", "secondary", "paper") if rel[r])
+        doc_cell = "<br>".join(f"{md_escape(d)}（{n} 条）" for d, n in docs.most_common())
+        rel_cell = "，".join(f"{READ_FROM.get(r, md_escape(r))} {rel[r]} 条" for r in ("official", "secondary", "paper") if rel[r])
         cov = rs.get("coverage") or {}
-        cov_cell = ("未发现缺漏：" if cov.get("complete", True) else "不完整：") + esc(cov.get("note") or "")
+        cov_cell = ("未发现缺漏：" if cov.get("complete", True) else "不完整：") + md_escape(cov.get("note") or "")
         if rs.get("extends"):
             base = next((b for b in compiled.get("rulesets", []) if b["id"] == rs["extends"]), None)
-            cov_cell += f"（另有{esc(base['short'] if base else rs['extends'])}性规定的条款同样适用）"
-        lines.append(f"| [{esc(rs['short'])}]({prefix}{rs['id']}.md) | {doc_cell or '—'} | {rel_cell or '—'} | {cov_cell} |")
+            cov_cell += f"（另有{md_escape(base['short'] if base else rs['extends'])}性规定的条款同样适用）"
+        lines.append(f"| [{md_escape(rs['short'])}]({prefix}{rs['id']}.md) | {doc_cell or '—'} | {rel_cell or '—'} | {cov_cell} |")
     return "\n".join(lines)
 
 
@@ -77,7 +75,7 @@ def cn_date(iso: str | None) -> str:
         return "—"
     m = re.match(r"^(\d{4})-(\d{2})-(\d{2})$", str(iso))
     if not m:
-        return esc(iso)
+        return md_escape(iso)
     return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
 
 
@@ -130,10 +128,10 @@ def when_lines(expr: dict, facts: dict[str, dict], depth: int = 0) -> list[str]:
     f = facts.get(expr.get("fact", ""))
     vals = _values_for(expr, f)
     name = _fact_name(f) if f else expr.get("fact", "?")
-    labels = "、".join(f"“{esc(_label(f, v))}”" for v in vals)
+    labels = "、".join(f"“{md_escape(_label(f, v))}”" for v in vals)
     how = {"at_most": "（或更有利的情况）", "at_least": "（或更严重的情况）"}
     extra = next((how[k] for k in how if k in expr), "")
-    return [f"{pad}- {esc(name)}：{labels}{extra}"]
+    return [f"{pad}- {md_escape(name)}：{labels}{extra}"]
 
 
 def facts_in(expr: Any) -> set[str]:
@@ -177,9 +175,9 @@ def _sources(*cites: dict | None) -> list[str]:
         key = (c.get("document"), src.get("title"), src.get("url"))
         if key in seen:
             continue
-        title = esc(src.get("title"))
+        title = md_escape(src.get("title"))
         url = src.get("url")
-        seen[key] = (f"{esc(c.get('document'))}——" if c.get("document") else "") + \
+        seen[key] = (f"{md_escape(c.get('document'))}——" if c.get("document") else "") + \
             (f"[{title}]({url})" if url else title)
     return [f"- {v}" for v in seen.values()]
 
@@ -187,14 +185,14 @@ def _sources(*cites: dict | None) -> list[str]:
 def ruleset_page(rs: dict, compiled: dict) -> str:
     facts = _facts(compiled)
     src = rs.get("source") or {}
-    src_link = f"[{esc(src.get('title'))}]({src['url']})" if src.get("url") else esc(src.get("title"))
+    src_link = f"[{md_escape(src.get('title'))}]({src['url']})" if src.get("url") else md_escape(src.get("title"))
     lines = [
         "---",
         f"title: {json.dumps(rs['short'], ensure_ascii=False)}",
         f"description: {json.dumps(rs['short'] + '容错纠错规定逐条列出：负面清单、容错条件、容错情形和从轻减轻情节，各附出处。', ensure_ascii=False)}",
         "---",
         "",
-        f"# {esc(rs['title'])}",
+        f"# {md_escape(rs['title'])}",
         "",
         "!!! info \"本页由规则数据自动生成\"",
         "    本页与匿名自查使用的是同一份规则数据。"
@@ -203,20 +201,20 @@ def ruleset_page(rs: dict, compiled: dict) -> str:
         *(_inherit_note(rs, compiled)),
         "| 项目 | 内容 |",
         "|---|---|",
-        f"| 地区 | {esc(rs['short'])} |",
-        f"| 发布机关 | {esc(rs.get('issuer'))} |",
-        f"| 文号 | {esc(rs.get('number') or '未见')} |",
+        f"| 地区 | {md_escape(rs['short'])} |",
+        f"| 发布机关 | {md_escape(rs.get('issuer'))} |",
+        f"| 文号 | {md_escape(rs.get('number') or '未见')} |",
         f"| 施行日期 | {effective_text(rs, long=True)} |",
         f"| 失效日期 | {cn_date(rs.get('until')) if rs.get('until') else '现行有效（据本站所知）'} |",
         f"| 最近核对 | {cn_date(rs.get('last_reviewed'))} |",
-        f"| 整体来源 | {src_link}（{esc(present.reliability(compiled['texts'], src.get('reliability')))}） |",
+        f"| 整体来源 | {src_link}（{md_escape(present.reliability(compiled['texts'], src.get('reliability')))}） |",
         "",
     ]
     if rs.get("note"):
-        lines += ["!!! warning \"核对说明：哪些内容还没能核实\"", f"    {esc(rs['note'])}", ""]
+        lines += ["!!! warning \"核对说明：哪些内容还没能核实\"", f"    {md_escape(rs['note'])}", ""]
     coverage = rs.get("coverage") or {}
     if coverage.get("complete") is False and coverage.get("note"):
-        lines += ["!!! note \"收录得不完整\"", f"    {esc(coverage['note'])}"
+        lines += ["!!! note \"收录得不完整\"", f"    {md_escape(coverage['note'])}"
                   "自查时，如果没有触及负面清单和从重情节、条件也都满足，只是不在已收录的情形之中，"
                   "结果会写明“收录的条文未涵盖这种情形”，而不是简单地说不符合。", ""]
     cites: list[dict | None] = []
@@ -242,22 +240,22 @@ def _kind_section(rs: dict, compiled: dict, facts: dict, kind: str, cites: list[
     if inherited:
         base = next((r for r in compiled.get("rulesets", []) if r["id"] == inherited[0]["origin"]), None)
         name = base["short"] if base else inherited[0]["origin"]
-        links = "；".join(f"[{esc(it['title'])}]({inherited[0]['origin']}.md#{it['id']})" for it in inherited)
-        lines += [f"继承自{esc(name)}性规定（在这里同样适用）：{links}。", ""]
+        links = "；".join(f"[{md_escape(it['title'])}]({inherited[0]['origin']}.md#{it['id']})" for it in inherited)
+        lines += [f"继承自{md_escape(name)}性规定（在这里同样适用）：{links}。", ""]
     if not items:
         if not inherited:
             lines += ["本规则集没有收录这一类条款（原文未见或未作规定）。", ""]
         else:
-            lines += [f"{esc(rs['short'])}自己的规定中，本站没有收录这一类条款。", ""]
+            lines += [f"{md_escape(rs['short'])}自己的规定中，本站没有收录这一类条款。", ""]
         return lines
     for it in items:
         cites.append(it.get("cite"))
         kind_word = "原文" if it.get("verbatim") else "转述"
         eff = cn_date(it.get("effective")) if it.get("effective") else f"同本规定（{effective_text(rs)}）"
         lines += [
-            f"### {esc(it['title'])} {{#{it['id']}}}",
+            f"### {md_escape(it['title'])} {{#{it['id']}}}",
             "",
-            f"> {esc(it['text'])}",
+            f"> {md_escape(it['text'])}",
             f"> <span class=\"rc-item-kind\">（{kind_word}）</span>",
             "",
             "**自查时怎样对照**：",
@@ -269,7 +267,7 @@ def _kind_section(rs: dict, compiled: dict, facts: dict, kind: str, cites: list[
             f"- **最近核对**：{cn_date(rs.get('last_reviewed'))}",
         ]
         if it.get("note"):
-            lines.append(f"- **说明**：{esc(it['note'])}")
+            lines.append(f"- **说明**：{md_escape(it['note'])}")
         lines.append("")
     return lines
 
@@ -281,19 +279,19 @@ def _distinctions_section(rs: dict, compiled: dict, cites: list[dict | None]) ->
     for d in rs["distinctions"]:
         cites.append(d.get("cite"))
         lines += [
-            f"### {esc(d['title'])} {{#{d['id']}}}",
+            f"### {md_escape(d['title'])} {{#{d['id']}}}",
             "",
-            f"> {esc(d['text'])}",
+            f"> {md_escape(d['text'])}",
             "",
-            f"- **可容的一侧**：{esc(d['tolerable_side'])}",
-            f"- **不可容的一侧**：{esc(d['other_side'])}",
+            f"- **可容的一侧**：{md_escape(d['tolerable_side'])}",
+            f"- **不可容的一侧**：{md_escape(d['other_side'])}",
             f"- **出处**：{cite_md(d.get('cite'), compiled['texts'])}",
             "",
         ]
         if d.get("text_2018"):  # the 2018 wording of the same distinction (中办发〔2018〕29号)
             cites.append(d.get("cite_2018"))
             lines += [
-                f"2018年中央文件的表述：“{esc(d['text_2018'])}”（{cite_md(d.get('cite_2018'), compiled['texts'])}）",
+                f"2018年中央文件的表述：“{md_escape(d['text_2018'])}”（{cite_md(d.get('cite_2018'), compiled['texts'])}）",
                 "",
             ]
     return lines
@@ -311,7 +309,7 @@ def _advice_section(rs: dict, compiled: dict) -> list[str]:
         lines += ["## 自查之后怎么办", ""]
         for key in ("eligible", "mitigable", "not_eligible", "undetermined"):
             if advice.get(key):
-                lines.append(f"- **{esc(labels.get(key, key))}**：{esc(advice[key])}")
+                lines.append(f"- **{md_escape(labels.get(key, key))}**：{md_escape(advice[key])}")
         lines.append("")
     return lines
 
@@ -322,10 +320,10 @@ def _inherit_note(rs: dict, compiled: dict) -> list[str]:
         return []
     base = next((r for r in compiled.get("rulesets", []) if r["id"] == rs["extends"]), None)
     name = base["short"] if base else rs["extends"]
-    return [f"!!! note \"建立在{esc(name)}性规定之上\"",
-            f"    《问责条例》《纪律处分条例》和“三个区分开来”对各地干部同样适用，所以{esc(name)}性规定的负面清单、"
-            f"从重情节、容错条件、容错情形和从轻减轻情节在{esc(rs['short'])}都适用，各节开头列出继承来的条目；"
-            f"下面逐条列出的是{esc(rs['short'])}自己的规定。地方规定不能比它们更宽松，除非地方原文明确这样规定（会注明）。",
+    return [f"!!! note \"建立在{md_escape(name)}性规定之上\"",
+            f"    《问责条例》《纪律处分条例》和“三个区分开来”对各地干部同样适用，所以{md_escape(name)}性规定的负面清单、"
+            f"从重情节、容错条件、容错情形和从轻减轻情节在{md_escape(rs['short'])}都适用，各节开头列出继承来的条目；"
+            f"下面逐条列出的是{md_escape(rs['short'])}自己的规定。地方规定不能比它们更宽松，除非地方原文明确这样规定（会注明）。",
             ""]
 
 
@@ -381,7 +379,7 @@ def _sets_rows(sets: list[dict]) -> list[str]:
         counts = " / ".join(str(sum(1 for it in rs.get(k) or [] if it.get("origin", rs["id"]) == rs["id"]))
                             for k in KIND_ORDER)
         until = f"（{cn_date(rs['until'])}失效）" if rs.get("until") else ""
-        lines.append(f"| {esc(rs['short'])} | [{esc(rs['title'])}]({rs['id']}.md) | {effective_text(rs)}{until} | "
+        lines.append(f"| {md_escape(rs['short'])} | [{md_escape(rs['title'])}]({rs['id']}.md) | {effective_text(rs)}{until} | "
                      f"{cn_date(rs.get('last_reviewed'))} | {counts} |")
     return lines
 
@@ -389,7 +387,7 @@ def _sets_rows(sets: list[dict]) -> list[str]:
 def _aspects_table(compiled: dict, sets: list[dict]) -> list[str]:
     """Per question of the self-check: the kinds of items that read it, in each rule set."""
     lines: list[str] = []
-    head = "| 方面 | 自查问题 | " + " | ".join(esc(rs["short"]) for rs in sets) + " |"
+    head = "| 方面 | 自查问题 | " + " | ".join(md_escape(rs["short"]) for rs in sets) + " |"
     lines += [head, "|---|---|" + "---|" * len(sets)]
     used = {rs["id"]: {k: set().union(*(facts_in(it["when"]) for it in rs.get(k) or [])) for k in KIND_ORDER}
             for rs in sets}
@@ -401,7 +399,7 @@ def _aspects_table(compiled: dict, sets: list[dict]) -> list[str]:
         for rs in sets:
             kinds = [KIND_LABEL[k] for k in KIND_ORDER if f["id"] in used[rs["id"]][k]]
             cells.append("、".join(kinds) if kinds else "—")
-        lines.append(f"| {esc(f.get('dimension'))} | {esc(_fact_name(f))} | " + " | ".join(cells) + " |")
+        lines.append(f"| {md_escape(f.get('dimension'))} | {md_escape(_fact_name(f))} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -422,15 +420,15 @@ def _situations_table(compiled: dict, facts: dict, sets: list[dict]) -> list[str
         return (order.get(p[0], 99), vals.index(p[1]) if p[1] in vals else 99)
 
     if pairs:
-        lines += ["| 自查问题 | 回答 | " + " | ".join(esc(rs["short"]) for rs in sets) + " |",
+        lines += ["| 自查问题 | 回答 | " + " | ".join(md_escape(rs["short"]) for rs in sets) + " |",
                   "|---|---|" + "---|" * len(sets)]
         for pair in sorted(pairs, key=pair_key):
             f = facts.get(pair[0])
             cells = []
             for rs in sets:
                 its = pairs[pair].get(rs["id"], [])
-                cells.append("<br>".join(f"[{esc(it['title'])}]({rs['id']}.md#{it['id']})" for it in its) or "—")
-            lines.append(f"| {esc(_fact_name(f) if f else pair[0])} | {esc(_label(f, pair[1]))} | "
+                cells.append("<br>".join(f"[{md_escape(it['title'])}]({rs['id']}.md#{it['id']})" for it in its) or "—")
+            lines.append(f"| {md_escape(_fact_name(f) if f else pair[0])} | {md_escape(_label(f, pair[1]))} | "
                          + " | ".join(cells) + " |")
     else:
         lines.append("规则文件中还没有收录容错情形。")
@@ -450,7 +448,7 @@ def _procedures_table(procs: dict, sets: list[dict]) -> list[str]:
                 if st["name"] not in stage_names:
                     stage_names.append(st["name"])
         lines += ["各地办理容错的步骤（详见[办理程序图](procedures.md)）：", "",
-                  "| 阶段 | " + " | ".join(esc(names[k]) for k in keys) + " |",
+                  "| 阶段 | " + " | ".join(md_escape(names[k]) for k in keys) + " |",
                   "|---|" + "---|" * len(keys)]
         for name in stage_names + ["申诉与复核"]:
             cells = []
@@ -459,8 +457,8 @@ def _procedures_table(procs: dict, sets: list[dict]) -> list[str]:
                     steps = procs[k].get("appeal") or []
                 else:
                     steps = [s for st in procs[k].get("stages", []) if st["name"] == name for s in st["steps"]]
-                cells.append("、".join(esc(s["name"]) for s in steps) or "—")
-            lines.append(f"| {esc(name)} | " + " | ".join(cells) + " |")
+                cells.append("、".join(md_escape(s["name"]) for s in steps) or "—")
+            lines.append(f"| {md_escape(name)} | " + " | ".join(cells) + " |")
     else:
         lines.append("规则文件中还没有收录办理程序。")
     return lines
@@ -471,66 +469,36 @@ def _sources_list(compiled: dict, sets: list[dict]) -> list[str]:
     lines: list[str] = []
     for rs in sets:
         src = rs.get("source") or {}
-        link = f"[{esc(src.get('title'))}]({src['url']})" if src.get("url") else esc(src.get("title"))
-        lines.append(f"- {esc(rs['short'])}：{link}（{esc(present.reliability(compiled['texts'], src.get('reliability')))}）")
+        link = f"[{md_escape(src.get('title'))}]({src['url']})" if src.get("url") else md_escape(src.get("title"))
+        lines.append(f"- {md_escape(rs['short'])}：{link}（{md_escape(present.reliability(compiled['texts'], src.get('reliability')))}）")
     lines.append("- 每一条款的具体出处见各规定页面。")
     lines.append("")
     return lines
 
 
 def procedure_block(key: str, proc: dict, texts: dict, heading_level: int = 0, collapsed: bool = False) -> str:
-    """Diagram (inline SVG) + the same steps as an ordered text list, as Markdown/HTML.
-    `collapsed`: the list sits in a closed <details> (for explainers that describe the steps in
-    their own words below the diagram; print.css opens it)."""
-    svg = procedure_svg.render_pair(key, proc)
-    parts = []
-    if heading_level:
-        parts += [f"{'#' * heading_level} {esc(proc.get('title', key))} {{#procedure-{key}}}", ""]
-    parts += [
-        f'<figure class="rc-proc-figure" id="figure-procedure-{hesc(key)}">'
-        f'<div class="rc-proc-scroll" tabindex="0" role="group" aria-label="流程图">{svg}</div>'
-        f'<figcaption>{hesc(proc.get("title", key))}</figcaption></figure>',
-        "",
-    ]
+    """Diagram (inline SVG) + the same steps as an ordered text list, as Markdown/HTML (template
+    rules/procedure.html). `collapsed`: the list sits in a closed <details> (for explainers that
+    describe the steps in their own words below the diagram; print.css opens it)."""
+    def cited(steps: list[dict]) -> list[tuple[dict, str]]:
+        return [(s, _cite_html(s["cite"], texts) if s.get("cite") else "") for s in steps]
+
+    stages = []
     n = 0
-    html_parts = ['<details class="rc-proc-text"><summary>图中各步骤的文字说明和依据</summary>' if collapsed
-                  else '<div class="rc-proc-text">']
     for st in proc.get("stages", []):
-        html_parts.append(f'<p class="rc-proc-text-stage"><strong>{hesc(st["name"])}</strong></p>')
-        html_parts.append(f'<ol start="{n + 1}">')
-        for s in st.get("steps", []):
-            n += 1
-            html_parts.append(_step_li(s, texts))
-        html_parts.append("</ol>")
-        if st.get("note"):
-            html_parts.append(f'<p class="rc-proc-note">{hesc(st["note"])}</p>')
+        stages.append({"name": st["name"], "start": n + 1, "steps": cited(st.get("steps", [])), "note": st.get("note")})
+        n += len(st.get("steps", []))
     if proc.get("appeal"):
-        html_parts.append('<p class="rc-proc-text-stage"><strong>申诉与复核</strong></p>')
-        html_parts.append(f'<ol start="{n + 1}">')
-        for s in proc["appeal"]:
-            html_parts.append(_step_li(s, texts))
-        html_parts.append("</ol>")
-    html_parts.append(f'<p class="rc-proc-cite">整体出处：{_cite_html(proc.get("cite"), texts)}</p>')
-    if proc.get("note"):
-        html_parts.append(f'<p class="rc-proc-note">说明：{hesc(proc["note"])}</p>')
-    html_parts.append("</details>" if collapsed else "</div>")
-    parts.append("".join(html_parts))
-    parts.append("")
-    return "\n".join(parts)
+        stages.append({"name": "申诉与复核", "start": n + 1, "steps": cited(proc["appeal"]), "note": None})
+    body = render("rules/procedure.html", key=key, svg=procedure_svg.render_pair(key, proc),
+                  title=proc.get("title", key), collapsed=collapsed, stages=stages,
+                  cite=_cite_html(proc.get("cite"), texts), note=proc.get("note"))
+    parts = [f"{'#' * heading_level} {md_escape(proc.get('title', key))} {{#procedure-{key}}}", ""] if heading_level else []
+    return "\n".join([*parts, body, ""])
 
 
 def _cite_html(cite: dict | None, texts: dict) -> str:
     return present.cite(texts, cite, "html")
-
-
-def _step_li(s: dict, texts: dict) -> str:
-    out = (f'<li id="{hesc(s["id"])}"><strong>{hesc(s["name"])}</strong>'
-           f'（{hesc(s.get("actor"))}）：{hesc(s.get("action"))}')
-    if s.get("cite"):
-        out += f'<br><span class="rc-proc-cite">依据：{_cite_html(s["cite"], texts)}</span>'
-    if s.get("note"):
-        out += f'<br><span class="rc-proc-note">说明：{hesc(s["note"])}</span>'
-    return out + "</li>"
 
 
 def procedures_page(compiled: dict) -> str:
@@ -550,7 +518,7 @@ def procedures_page(compiled: dict) -> str:
     cites = []
     for key, proc in procs.items():
         name = "通用模型" if key == "model" else next((rs["short"] for rs in sets if rs["jurisdiction"] == key), key)
-        lines += [f"## {esc(name)} {{#procedure-{key}}}", "", procedure_block(key, proc, compiled['texts'])]
+        lines += [f"## {md_escape(name)} {{#procedure-{key}}}", "", procedure_block(key, proc, compiled['texts'])]
         cites.append(proc.get("cite"))
     if not procs:
         lines.append("规则文件中还没有收录办理程序。")

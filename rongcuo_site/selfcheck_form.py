@@ -24,10 +24,10 @@ in content/assets/selfcheck/selfcheck.js. Decision record: docs/decisions/0002-s
 from __future__ import annotations
 
 import json
-from html import escape
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
@@ -36,6 +36,7 @@ from mkdocs.utils import get_relative_url
 from rongcuo_site import selfcheck_pack
 from rongcuo_site.report import error
 from rongcuo_site.rules_render import effective_text
+from rongcuo_site.templating import render
 from selfcheck.errors import Problem
 
 FORM_MARK = '<div id="rc-selfcheck-form"></div>'
@@ -100,17 +101,15 @@ class SelfcheckPage:
     def post_page(self, output: str, page: Page) -> str:
         """Start the worker from <head> on the form's page (see boot.js): async, so nothing waits for it;
         fetch the page script at once (modulepreload), so it runs as soon as the form is parsed; and add
-        the popstate guard (POP_GUARD) before the theme's bundle."""
+        the popstate guard (templates/selfcheck/head.html) before the theme's bundle."""
         if page.url not in self.form_pages:
             return output
         if HEAD_MARK not in output:
             raise error(f"content/{page.file.src_uri}", "页面的 <head> 里找不到 referrer meta，无法提前启动自查程序",
                         "在 mkdocs.yml 中保留 theme.custom_dir: overrides（overrides/main.html）")
-        boot = get_relative_url("assets/selfcheck/boot.js", page.url)
-        script = get_relative_url(SCRIPT, page.url)
-        tag = (POP_GUARD + f'<script async src="{escape(boot)}" data-config="{_config_attr(self.client)}"></script>'
-               f'<link rel="modulepreload" href="{escape(script)}">')
-        return output.replace(HEAD_MARK, HEAD_MARK + tag, 1)
+        tags = str(render("selfcheck/head.html", boot_src=get_relative_url("assets/selfcheck/boot.js", page.url),
+                          config=_json(self.client), script_src=get_relative_url(SCRIPT, page.url)))
+        return output.replace(HEAD_MARK, HEAD_MARK + tags, 1)
 
     def pack(self, site_dir: str) -> None:
         """The runtime files, with the rules compiled again from disk: a rule file changed during the
@@ -136,13 +135,6 @@ def _jurisdictions(compiled: dict) -> list[tuple[str, str]]:
     return [(j, seen[j]["title"]) for j in order]
 
 
-def _radio(name: str, rid: str, value: str, label: str, help_: str, checked: bool) -> str:
-    h = f'<span class="rc-sc-vhelp">{escape(help_)}</span>' if help_ else ""
-    return (f'<div class="rc-sc-choice"><input type="radio" name="{name}" id="{rid}" value="{escape(value)}"'
-            f'{" checked" if checked else ""}><label for="{rid}"><span class="rc-sc-vlabel">{escape(label)}</span>'
-            f"{h}</label></div>")
-
-
 def affects(compiled: dict, fact_id: str) -> str:
     """What a question decides, in the reader's words: the kinds of rule items that read the fact."""
     from selfcheck.validate import fact_uses
@@ -150,33 +142,6 @@ def affects(compiled: dict, fact_id: str) -> str:
     kinds = fact_uses(compiled["rulesets"]).get(fact_id, [])
     words = {**compiled["texts"]["kinds"], "distinctions": "三个区分开来"}
     return "这一题关系到：" + "、".join(words[k] for k in kinds) + "。" if kinds else ""
-
-
-def _question(fact: dict, unknown_label: str, uses: str = "") -> str:
-    fid = fact["id"]
-    # asked only given an earlier answer (facts.yaml asked_when): the page script shows it then
-    cond = fact.get("asked_when")
-    when = f' data-asked-when="{_config_attr(cond)}"' if cond else ""
-    parts = [f'<fieldset class="rc-sc-q" id="rc-q-{fid}" data-fact="{fid}"{when} aria-describedby="rc-h-{fid}">',
-             f'<legend>{escape(fact["question"])}</legend>',
-             f'<p class="rc-sc-help" id="rc-h-{fid}">{escape(fact["help"])}'
-             + (f'<span class="rc-sc-affects">{escape(uses)}</span>' if uses else "") + "</p>"]
-    for v in fact["values"]:
-        parts.append(_radio(f"f-{fid}", f"rc-f-{fid}-{v['id']}", v["id"], v["label"], v.get("help", ""), False))
-    parts.append(_radio(f"f-{fid}", f"rc-f-{fid}-unknown", "unknown", unknown_label, "", True))
-    parts.append("</fieldset>")
-    return "".join(parts)
-
-
-def _quantity(q: dict) -> str:
-    qid = q["id"]
-    step = "1" if q.get("whole") else "any"
-    return (f'<div class="rc-sc-qty" id="rc-q-{qid}" data-quantity="{qid}">'
-            f'<label for="rc-n-{qid}">{escape(q["question"])}</label>'
-            f'<p class="rc-sc-help" id="rc-h-{qid}">{escape(q["help"])}</p>'
-            f'<span class="rc-sc-num"><input type="number" inputmode="decimal" min="0" step="{step}" '
-            f'id="rc-n-{qid}" name="n-{qid}" aria-describedby="rc-h-{qid}"> '
-            f'<span class="rc-sc-unit">{escape(q["unit"])}</span></span></div>')
 
 
 def steps(compiled: dict) -> list[dict]:
@@ -206,102 +171,31 @@ def _latest_rulesets(compiled: dict) -> list[dict]:
     return [seen[j] for j, _ in _jurisdictions(compiled)]
 
 
-def start_html(compiled: dict, total: int) -> str:
+def start_html(compiled: dict, total: int) -> Markup:
     """The start page before step 1: time, what to have ready, what is stored, the rule sets and how
     completely they are collected (from the compiled rules: their coverage notes)."""
     asked = [f for f in compiled["facts"] if not f.get("asked_when")]
-    conditional = len(compiled["facts"]) - len(asked)
     questions = len(asked) + 1  # + the jurisdiction
-    minutes = max(1, round(questions * 0.5))
-    extra = f"另有 {conditional} 题只在前面的回答需要时才出现，" if conditional else ""
-    qty = f"{len(compiled['quantities'])} 个数字可以不填，" if compiled["quantities"] else ""
-    h = ['<section class="rc-sc-start" id="rc-sc-start" aria-labelledby="rc-s-start">'
-         '<h2 id="rc-s-start" tabindex="-1">开始之前</h2>',
-         '<h3>需要多长时间</h3>'
-         f'<p>共 {total} 步：先选适用的规定，再分 {len(compiled["dimensions"])} 个方面回答 {questions} 个选择题'
-         f'（{extra}{qty}每题都可以选“{escape(compiled["unknown_label"])}”），最后核对回答、查看结果。'
-         f'按每题半分钟估算，大约需要 {minutes} 分钟。</p>',
-         '<h3>要准备什么</h3>'
-         '<p>想好是哪一次具体的失误：当时在做什么工作、决定是怎样作出的、造成了什么后果、事后怎样处理的。'
-         '手边有请示批复、会议记录、损失金额和伤亡人数更好，但不是必需。'
-         '不需要填写姓名、单位或任何能认出您的信息。</p>',
-         '<h3>保存什么、不保存什么</h3>'
-         '<p>回答只在这个页面里：不发送到任何服务器，不使用 Cookie，也不写入浏览器的存储。'
-         '浏览器的“后退”“前进”在各步之间移动；网址和浏览记录里不留任何回答。'
-         '离开、刷新或关闭页面，回答即清空；要留下结果，请用“打印”。</p>',
-         '<h3>收录了哪些规定</h3><ul class="rc-sc-rulesets">']
-    for rs in _latest_rulesets(compiled):
-        cov = rs.get("coverage") or {}
-        state = "收录不完整：" if cov.get("complete") is False else ""
-        note = f'{state}{escape(cov["note"])}' if cov.get("note") else state.rstrip("：")
-        h.append(f'<li data-ruleset="{escape(rs["id"])}" data-complete="{"false" if state else "true"}">'
-                 f'<strong>{escape(rs["short"])}</strong>：{escape(rs["title"])}'
-                 f'（施行日期：{escape(effective_text(rs))}）。{note}</li>')
-    h.append('</ul><p>每一条规定的原文、出处和可靠程度，见<a href="../rules/">各地规定</a>。</p></section>')
-    return "".join(h)
+    rulesets = [(rs, (rs.get("coverage") or {}).get("complete") is False, (rs.get("coverage") or {}).get("note") or "",
+                 effective_text(rs)) for rs in _latest_rulesets(compiled)]
+    return render("selfcheck/start.html", total=total, dimensions=len(compiled["dimensions"]), questions=questions,
+                  conditional=len(compiled["facts"]) - len(asked), quantities=len(compiled["quantities"]),
+                  unknown_label=compiled["unknown_label"], minutes=max(1, round(questions * 0.5)), rulesets=rulesets)
 
 
-def _config_attr(client: dict) -> str:
-    return escape(json.dumps(client, ensure_ascii=False, separators=(",", ":")), quote=True)
+def _json(value: Any) -> str:
+    """A data-config or data-asked-when attribute's value, before escaping."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def form_html(compiled: dict, client: dict, script_src: str = "") -> str:
+def form_html(compiled: dict, client: dict, script_src: str = "") -> Markup:
     sts = steps(compiled)
     total = len(sts) + 2  # jurisdiction step, the dimensions, review
-    h = [f'<div id="rc-selfcheck" class="rc-sc" data-config="{_config_attr(client)}" data-steps="{total}">',
-         '<div class="rc-sc-load" id="rc-sc-load" role="status">'
-         '<p class="rc-sc-load-text" id="rc-sc-load-text">自查程序需要脚本才能运行；'
-         '没有脚本时，可以使用<a href="checklist/">可打印的自查清单</a>。</p>'
-         '<progress id="rc-sc-load-bar" max="100" hidden aria-label="自查程序加载进度"></progress></div>',
-         '<form id="rc-sc-form" class="rc-sc-form" novalidate autocomplete="off" aria-describedby="rc-sc-steptext">',
-         '<div class="rc-sc-progress"><p id="rc-sc-steptext" class="rc-sc-steptext">'
-         f'第 1 步，共 {total} 步</p><progress id="rc-sc-stepbar" max="{total}" value="1" '
-         'aria-labelledby="rc-sc-steptext"></progress></div>',
-         start_html(compiled, total)]
-    # the start page shows first (no step number); then step 1: jurisdiction and date
-    h.append('<section class="rc-sc-step" data-step="0" data-title="适用的规定" aria-labelledby="rc-s-0" hidden>'
-             '<h2 id="rc-s-0" tabindex="-1">适用的规定</h2>'
-             '<fieldset class="rc-sc-q" id="rc-q-jurisdiction"><legend>按哪个地区的规定自查？</legend>'
-             '<p class="rc-sc-help">选您所在的地区；没有本地区规则集的，选全国。'
-             '结果页会同时列出各地规定下的结果。</p>')
-    for i, (jid, title) in enumerate(_jurisdictions(compiled)):
-        h.append(_radio("jurisdiction", f"rc-j-{jid}", jid, title, "", i == 0))
-    h.append('</fieldset><div class="rc-sc-qty" id="rc-q-as_of"><label for="rc-asof">按哪一天施行的规定（可不填）</label>'
-             '<p class="rc-sc-help" id="rc-h-asof">不填就按今天施行的规定。想知道失误发生时的规定怎么说，'
-             '可以填当时的日期。</p><input type="date" id="rc-asof" name="as_of" aria-describedby="rc-h-asof">'
-             '</div></section>')
-    for n, st in enumerate(sts, start=1):
-        h.append(f'<section class="rc-sc-step" data-step="{n}" data-title="{escape(st["title"])}" '
-                 f'aria-labelledby="rc-s-{n}" hidden><h2 id="rc-s-{n}" tabindex="-1">{escape(st["title"])}</h2>'
-                 f'<p class="rc-sc-dimhelp">{escape(st["help"])}</p>')
-        for f in st["facts"]:
-            h.append(_question(f, compiled["unknown_label"], affects(compiled, f["id"])))
-            if f["id"] == "loss_level" and st["quantities"]:
-                h.append('<div class="rc-sc-qtys"><p class="rc-sc-help">也可以（或者只）填写下面的数字，'
-                         '由自查程序按分级标准换算；不清楚的留空。</p>')
-                h.extend(_quantity(q) for q in st["quantities"])
-                h.append("</div>")
-        if st["quantities"] and not any(f["id"] == "loss_level" for f in st["facts"]):
-            h.extend(_quantity(q) for q in st["quantities"])
-        h.append("</section>")
-    h.append(f'<section class="rc-sc-step" data-step="{total - 1}" data-title="核对回答" aria-labelledby="rc-s-review" '
-             'hidden><h2 id="rc-s-review" tabindex="-1">核对您的回答</h2>'
-             '<p>请逐项核对。点“修改”回到那一题，改完后可以直接回到这里。</p>'
-             '<div id="rc-sc-review" class="rc-sc-review"></div>'
-             '<p class="rc-sc-submit-note" id="rc-sc-submit-note" role="status"></p>'
-             '<button type="submit" class="md-button md-button--primary" id="rc-sc-submit">查看自查结果</button> '
-             '<button type="button" class="md-button" id="rc-sc-print-answers">打印我的回答</button>'
-             '</section>')
-    h.append('<div class="rc-sc-nav"><button type="button" class="md-button" id="rc-sc-prev" hidden>上一步</button> '
-             '<button type="button" class="md-button md-button--primary" id="rc-sc-next">开始自查</button> '
-             '<button type="button" class="md-button" id="rc-sc-to-review" hidden>回到核对页</button></div>')
-    h.append("</form>")
-    h.append('<section id="rc-sc-verdict" class="rc-sc-verdict" tabindex="-1" aria-labelledby="rc-v-title" hidden>'
-             "</section>")
-    h.append("</div>")
-    if script_src:  # the page script, run as soon as it arrives (the same module as the site-wide one)
-        h.append(f'<script type="module" async src="{escape(script_src)}"></script>')
-    return "".join(h)
+    facts = compiled["facts"]
+    return render("selfcheck/form.html", config=_json(client), total=total, start=start_html(compiled, total),
+                  jurisdictions=_jurisdictions(compiled), steps=sts, unknown_label=compiled["unknown_label"],
+                  asked_when={f["id"]: _json(f["asked_when"]) if f.get("asked_when") else "" for f in facts},
+                  uses={f["id"]: affects(compiled, f["id"]) for f in facts}, script_src=script_src)
 
 
 def _asked_note(compiled: dict, fact: dict) -> str:
@@ -313,38 +207,13 @@ def _asked_note(compiled: dict, fact: dict) -> str:
         other = by_id[fid]
         labels = "”或“".join(v["label"] for v in other["values"] if v["id"] in vals)
         parts.append(f"“{other['question']}”选了“{labels}”")
-    return f'<span class="rc-sc-help">（只在{escape("，或".join(parts))}时回答）</span>' if parts else ""
+    return "，或".join(parts)
 
 
-def checklist_html(compiled: dict) -> str:
-    h = ['<div class="rc-sc-checklist">']
-    h.append('<h2>适用的规定</h2><ul class="rc-sc-boxes">')
-    for _, title in _jurisdictions(compiled):
-        h.append(f"<li>☐ {escape(title)}</li>")
-    h.append("</ul><p>日期：＿＿＿＿年＿＿月＿＿日（不填即按今天施行的规定）</p>")
-    for st in steps(compiled):
-        h.append(f'<h2>{escape(st["title"])}</h2><p class="rc-sc-dimhelp">{escape(st["help"])}</p><ol>')
-        for f in st["facts"]:
-            h.append(f'<li class="rc-sc-cl-q"><p><strong>{escape(f["question"])}</strong>{_asked_note(compiled, f)}</p>'
-                     f'<p class="rc-sc-help">{escape(f["help"])}</p><ul class="rc-sc-boxes">')
-            for v in f["values"]:
-                hv = f'（{escape(v["help"])}）' if v.get("help") else ""
-                h.append(f"<li>☐ {escape(v['label'])}{hv}</li>")
-            h.append(f"<li>☐ {escape(compiled['unknown_label'])}</li></ul></li>")
-        for q in st["quantities"]:
-            h.append(f'<li class="rc-sc-cl-q"><p><strong>{escape(q["question"])}</strong></p>'
-                     f'<p class="rc-sc-help">{escape(q["help"])}</p><p>＿＿＿＿＿＿ {escape(q["unit"])}</p></li>')
-        h.append("</ol>")
-    h.append("</div>")
-    return "".join(h)
+def checklist_html(compiled: dict) -> Markup:
+    return render("selfcheck/checklist.html", jurisdictions=_jurisdictions(compiled), steps=steps(compiled),
+                  conditions={f["id"]: _asked_note(compiled, f) for f in compiled["facts"]},
+                  unknown_label=compiled["unknown_label"])
 
 
 HEAD_MARK = '<meta name="referrer" content="no-referrer">'  # overrides/main.html, right after the CSP
-# Back / Forward between the form's steps (selfcheck.js, window.__rcSelfcheckPopState): a popstate
-# listener that must be added before the theme's bundle adds its own (listeners at the window run in
-# the order they were added), so that a step entry can be hidden from the theme's instant navigation,
-# which would otherwise re-fetch this same page on the first popstate after a full load. Inline, so it
-# runs during parsing, before the bundle at the end of <body>; csp.py lists its hash.
-POP_GUARD = ('<script>if(!window.__rcSelfcheckPopGuard){window.__rcSelfcheckPopGuard=true;'
-             'addEventListener("popstate",function(e){var h=window.__rcSelfcheckPopState;'
-             'if(typeof h==="function"&&h())e.stopImmediatePropagation()},true)}</script>')

@@ -32,6 +32,10 @@ Hand-written pages under content/training/ may list cards with a line of its own
 (a numbered list of links, plus, for two cards or more, links that project or print just that group,
 numbered in the same order: training/projector/?cards=id1,id2 and training/handouts/deck/?cards=id1,id2).
 
+The HTML of these pages is in Jinja2 templates, rongcuo_site/templates/training/ (autoescaped:
+rongcuo_site/templating.py); this module reads the data, prepares what the templates show and puts
+the pages' Markdown (front matter, headings, sources) around them.
+
 Every page under training/ gets content/assets/training/training.css and training.js (same-origin
 files: no inline script, no storage API, no network). The card data file itself is not published.
 Trainer-facing notes: content/training/index.md (如何使用); data format: content/training/cards.yaml.
@@ -40,13 +44,13 @@ Trainer-facing notes: content/training/index.md (如何使用); data format: con
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import json
 import posixpath
 import re
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -55,7 +59,9 @@ from mkdocs.utils import get_relative_url
 from rongcuo_site import procedure_svg
 from rongcuo_site.case_library import EXPECTED, status_of
 from rongcuo_site.report import error, log, message, problem
+from rongcuo_site.templating import cjk_join, html_escaped, render
 from selfcheck import present
+from selfcheck.model import RuleBase
 
 CARDS_FILE = "training/cards.yaml"
 CSS = "assets/training/training.css"
@@ -64,13 +70,6 @@ MARKER = re.compile(r"^[ \t]*<!--\s*rongcuo:cards\s+([^>]*?)\s*-->[ \t]*$", re.M
 TALK_ROW = re.compile(r"^\|[^|\n]*\|\s*讲解\s*\|.*\|[ \t]*$", re.M)  # a 讲解 row of a plan's timetable
 KINDS = ("exclusions", "aggravations", "conditions", "situations", "reductions", "mitigations")
 OUTCOME_ORDER = ("eligible", "mitigable", "not_eligible", "undetermined")
-# The words of a case's real decision and of a source's reliability: rules/outcomes.yaml, read once per
-# build (build_all) so that the cards, the quiz and the handouts say what the verdicts and the case
-# library say (selfcheck/present.py words them all).
-DECISION_LABEL: dict[str | None, str] = {}
-RELIABILITY: dict[str | None, str] = {}
-FICTION = "虚构"
-REAL = "真实案例"
 
 # Print layout of the handouts: how many items go on one A4 sheet (tests/training checks that the
 # PDF really has the number of pages computed from these).
@@ -79,32 +78,10 @@ DECK_ANSWERS_PER_PAGE = 6
 WORKSHEET_FACTS_PER_PAGE = 8
 
 
-
-def outcome_list(compiled: dict) -> list[dict]:
+def outcome_list(rb: RuleBase) -> list[dict]:
     """[{id, label, meaning}] in the order eligible, mitigable, not_eligible, undetermined."""
-    texts = compiled["texts"]["outcomes"]
+    texts = rb.texts["outcomes"]
     return [{"id": o, **texts[o]} for o in OUTCOME_ORDER if o in texts]
-
-
-def esc(s: Any) -> str:
-    return html.escape(str(s if s is not None else ""), quote=True)
-
-
-CJK = r"[\u2018-\u201d\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]"
-
-
-def cjk_join(text: str) -> str:
-    """Drop the spaces that line folding (YAML `>-`, hard-wrapped Markdown) leaves between Chinese
-    characters: Chinese text has no spaces between words."""
-    return re.sub(rf"(?<={CJK})\s+(?={CJK})", "", text or "")
-
-
-def _paras(text: str) -> str:
-    """Plain text (maybe light Markdown) as escaped <p> paragraphs."""
-    text = re.sub(r"\*\*([^*]+)\*\*", r"\1", text or "")
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    parts = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return "".join(f"<p>{esc(cjk_join(' '.join(line.strip() for line in p.splitlines())))}</p>" for p in parts)
 
 
 # ----------------------------------------------------------------------------------------- cards
@@ -127,23 +104,27 @@ def _section(body: str, heading: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
+CARD_KEYS = {"id", "kind", "title", "story", "facts", "case", "focus", "ask", "jurisdiction", "as_of"}
+Problems = list[tuple[str, str, str]]  # (where, what, fix)
+
+
+def read_cards(docs_dir: Path) -> tuple[list[dict], Problems]:
     """The cards of content/training/cards.yaml with real cases resolved from content/cases/.
 
     Returns (cards, problems); a problem is (where, what, fix). Facts are not validated here (the
     checker does that when it evaluates them)."""
     path = docs_dir / CARDS_FILE
     where = f"content/{CARDS_FILE}"
-    problems: list[tuple[str, str, str]] = []
     if not path.exists():
         return [], [(where, "卡片文件不见了", "恢复 content/training/cards.yaml")]
     from selfcheck.yamlsrc import ParseFailure, parse
 
+    text = path.read_text(encoding="utf-8")
     try:  # bounded: alias bombs, tags, huge integers… are file:line problems (selfcheck/yamlsrc.py)
-        data = parse(path.read_text(encoding="utf-8"), where).data or {}
+        data = parse(text, where).data or {}
     except ParseFailure as exc:
         return [], [(p.where, p.what, p.fix or "改正 YAML 格式") for p in exc.problems]
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = text.splitlines()
 
     def line_of(cid: str) -> str:
         for i, ln in enumerate(lines):
@@ -152,6 +133,7 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
         return where
 
     cards: list[dict] = []
+    problems: Problems = []
     seen: set[str] = set()
     for raw in data.get("cards") or []:
         cid = str(raw.get("id", ""))
@@ -161,55 +143,66 @@ def read_cards(docs_dir: Path) -> tuple[list[dict], list[tuple[str, str, str]]]:
                              "给每张卡片一个不重复的 id，例如 f20-short-name"))
             continue
         seen.add(cid)
-        allowed = {"id", "kind", "title", "story", "facts", "case", "focus", "ask", "jurisdiction", "as_of"}
-        for k in raw:
-            if k not in allowed:
-                problems.append((at, f"卡片 {cid}：未知的键 {k!r}", f"只能使用 {', '.join(sorted(allowed))}"))
-        card = {"id": cid, "kind": raw.get("kind"), "focus": cjk_join(str(raw.get("focus") or "")),
-                "ask": cjk_join(str(raw.get("ask") or "")), "jurisdiction": raw.get("jurisdiction") or "national",
-                "as_of": str(raw["as_of"]) if raw.get("as_of") else None, "where": at}
-        if card["kind"] == "fictional":
-            if raw.get("case"):
-                problems.append((at, f"卡片 {cid}：虚构卡片不能关联案例", "删去 `case`，或改为 kind: real"))
-            if not raw.get("title") or not raw.get("story"):
-                problems.append((at, f"卡片 {cid}：虚构卡片需要 `title` 和 `story`", "两项都要写"))
-                continue
-            card.update(title=str(raw["title"]), story=cjk_join(str(raw["story"])), facts=dict(raw.get("facts") or {}),
-                        case=None)
-        elif card["kind"] == "real":
-            if raw.get("facts") or raw.get("story") or raw.get("title"):
-                problems.append((at, f"卡片 {cid}：真实案例卡片的标题、案情和事实都取自案例文件",
-                                 "从卡片中删去 `title`、`story` 和 `facts`"))
-            case = str(raw.get("case") or "")
-            cpath = docs_dir / "cases" / case
-            if not case or not cpath.exists():
-                problems.append((at, f"卡片 {cid}：案例文件 content/cases/{case} 不存在",
-                                 "填写 content/cases/ 中已有的文件名"))
-                continue
-            meta, body = _front_matter(cpath)
-            if meta.get("kind") != "real":
-                problems.append((at, f"卡片 {cid}：content/cases/{case} 不是真实案例（kind: {meta.get('kind')}）",
-                                 "虚构的情景请用 kind: fictional"))
-            card.update(title=str(meta.get("title") or case), story=_section(body, "主要事由"),
-                        facts=dict(meta.get("facts") or {}), case=case, case_meta=meta,
-                        case_decision_text=_section(body, "组织调查过程及决定意见"))
-            if not card["story"]:
-                problems.append((f"content/cases/{case}", "没有 '## 主要事由' 一节，卡片无法取得案情",
-                                 "在案例文件中加上这一节"))
-        else:
-            problems.append((at, f"卡片 {cid}：kind 只能是 real 或 fictional，不能是 {card['kind']!r}",
-                             "写 kind: real（并写 case:），或 kind: fictional（并写 story: 和 facts:）"))
-            continue
-        cards.append(card)
+        card = _read_card(raw, cid, at, docs_dir, problems)
+        if card is not None:
+            cards.append(card)
     return cards, problems
 
 
-def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> list[tuple[str, str, str]]:
+def _read_card(raw: dict, cid: str, at: str, docs_dir: Path, problems: Problems) -> dict | None:
+    """One card of cards.yaml (its problems added to `problems`); None when it cannot be shown."""
+    for k in raw:
+        if k not in CARD_KEYS:
+            problems.append((at, f"卡片 {cid}：未知的键 {k!r}", f"只能使用 {', '.join(sorted(CARD_KEYS))}"))
+    card = {"id": cid, "kind": raw.get("kind"), "focus": cjk_join(str(raw.get("focus") or "")),
+            "ask": cjk_join(str(raw.get("ask") or "")), "jurisdiction": raw.get("jurisdiction") or "national",
+            "as_of": str(raw["as_of"]) if raw.get("as_of") else None, "where": at}
+    if card["kind"] == "fictional":
+        if raw.get("case"):
+            problems.append((at, f"卡片 {cid}：虚构卡片不能关联案例", "删去 `case`，或改为 kind: real"))
+        if not raw.get("title") or not raw.get("story"):
+            problems.append((at, f"卡片 {cid}：虚构卡片需要 `title` 和 `story`", "两项都要写"))
+            return None
+        card.update(title=str(raw["title"]), story=cjk_join(str(raw["story"])), facts=dict(raw.get("facts") or {}),
+                    case=None)
+        return card
+    if card["kind"] == "real":
+        return _real_card(card, raw, docs_dir, problems)
+    problems.append((at, f"卡片 {cid}：kind 只能是 real 或 fictional，不能是 {card['kind']!r}",
+                     "写 kind: real（并写 case:），或 kind: fictional（并写 story: 和 facts:）"))
+    return None
+
+
+def _real_card(card: dict, raw: dict, docs_dir: Path, problems: Problems) -> dict | None:
+    """A card on a published case: title, story, facts and decision from content/cases/<case>."""
+    cid, at = card["id"], card["where"]
+    if raw.get("facts") or raw.get("story") or raw.get("title"):
+        problems.append((at, f"卡片 {cid}：真实案例卡片的标题、案情和事实都取自案例文件",
+                         "从卡片中删去 `title`、`story` 和 `facts`"))
+    case = str(raw.get("case") or "")
+    cpath = docs_dir / "cases" / case
+    if not case or not cpath.exists():
+        problems.append((at, f"卡片 {cid}：案例文件 content/cases/{case} 不存在",
+                         "填写 content/cases/ 中已有的文件名"))
+        return None
+    meta, body = _front_matter(cpath)
+    if meta.get("kind") != "real":
+        problems.append((at, f"卡片 {cid}：content/cases/{case} 不是真实案例（kind: {meta.get('kind')}）",
+                         "虚构的情景请用 kind: fictional"))
+    card.update(title=str(meta.get("title") or case), story=_section(body, "主要事由"),
+                facts=dict(meta.get("facts") or {}), case=case, case_meta=meta,
+                case_decision_text=_section(body, "组织调查过程及决定意见"))
+    if not card["story"]:
+        problems.append((f"content/cases/{case}", "没有 '## 主要事由' 一节，卡片无法取得案情",
+                         "在案例文件中加上这一节"))
+    return card
+
+
+def evaluate_cards(cards: list[dict], rb: RuleBase, default_as_of: str) -> list[tuple[str, str, str]]:
     """Attach to each card its verdict (and the outcome in every jurisdiction) from the checker."""
     from selfcheck.errors import InputError, Problem
     from selfcheck.explain import evaluate
 
-    rb = _rulebase(compiled)
     problems = []
     for c in cards:
         c["as_of"] = c["as_of"] or default_as_of
@@ -233,9 +226,8 @@ def evaluate_cards(cards: list[dict], compiled: dict, default_as_of: str) -> lis
     return problems
 
 
-def national_items(compiled: dict, as_of: str) -> list[dict]:
+def national_items(rb: RuleBase, as_of: str) -> list[dict]:
     """Every item of the national rule set in force on as_of (the coverage target)."""
-    rb = _rulebase(compiled)
     rs = rb.ruleset_for("national", as_of)
     if rs is None:
         return []
@@ -258,83 +250,46 @@ def coverage(cards: list[dict]) -> dict[str, list[str]]:
 # ----------------------------------------------------------------------------------------- pieces
 
 
-def kind_badge(card: dict) -> str:
-    if card["kind"] == "fictional":
-        return f'<span class="rc-badge rc-badge--fiction">{FICTION}</span>'
-    return f'<span class="rc-badge rc-badge--real">{REAL}</span>'
-
-
 def card_heading_text(card: dict) -> str:
     return f"{'【虚构】' if card['kind'] == 'fictional' else '【真实案例】'}{card['title']}"
 
 
-def short_cite(cite: dict | None) -> str:
-    return esc(present.short_cite(cite))
+def reliability(rb: RuleBase, cite: dict | None) -> str:
+    """How reliable a citation's source is, in words (rules/outcomes.yaml `reliability`)."""
+    return str(rb.texts["reliability"].get((cite or {}).get("reliability"), ""))
 
 
-def facts_table(card: dict, compiled: dict) -> str:
-    v = card["verdict"]
-    unknown = compiled.get("unknown_label", "不清楚")
+def card_facts(card: dict, rb: RuleBase) -> list[tuple[str, str, bool]]:
+    """(question, answer, unknown) for every fact, as the checker used them."""
+    facts = card["verdict"]["facts"]
+    unknown = rb.compiled.get("unknown_label", "不清楚")
     rows = []
-    for f in compiled["facts"]:
-        val = v["facts"].get(f["id"], "unknown")
-        label = next((x["label"] for x in f["values"] if x["id"] == val), unknown)
-        cls = ' class="rc-fact-unknown"' if val == "unknown" else ""
-        rows.append(f"<tr{cls}><td>{esc(f['question'])}</td><td>{esc(label)}</td></tr>")
-    src = "本卡片的设定（虚构）" if card["kind"] == "fictional" else "案例文件的 front matter（公开报道没有写明的记为“不清楚”）"
-    return (f'<table class="rc-facts"><caption>检查器使用的事实：{esc(src)}</caption>'
-            f"<thead><tr><th scope=\"col\">问题</th><th scope=\"col\">回答</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    for f in rb.compiled["facts"]:
+        val = facts.get(f["id"], "unknown")
+        rows.append((f["question"], next((x["label"] for x in f["values"] if x["id"] == val), unknown), val == "unknown"))
+    return rows
 
 
-def actual_decision(card: dict, page_url: str) -> str:
+def actual_decision(card: dict, rb: RuleBase, page_url: str) -> dict | None:
+    """A real case's published decision, its source and the address of the case page."""
     if card["kind"] != "real":
-        return ""
+        return None
     meta = card["case_meta"]
     dec = meta.get("decision") or {}
-    src = meta.get("source") or {}
-    measures = "、".join(esc(m) for m in dec.get("measures") or [])
-    case_url = get_relative_url(f"cases/{card['case'][:-3]}/", page_url)
-    link = f'<a href="{esc(src.get("url"))}">{esc(src.get("title"))}</a>' if src.get("url") else esc(src.get("title"))
-    return (
-        '<div class="admonition info rc-actual"><p class="admonition-title">实际处理结果（据公开报道）</p>'
-        f"<p><strong>{esc(DECISION_LABEL.get(dec.get('outcome'), dec.get('outcome')))}</strong>"
-        f"{'：' + measures if measures else ''}</p>"
-        f"{_paras(card.get('case_decision_text', ''))}"
-        f"<p class=\"rc-small\">来源：{esc(src.get('publisher'))}，{link}（{esc(src.get('date'))}）。"
-        f'案例全文与说明见<a href="{esc(case_url)}">案例库中的本案</a>。</p></div>'
-    )
+    return {"decision": present.decision(rb.texts, dec.get("outcome")), "measures": list(dec.get("measures") or []),
+            "text": card.get("case_decision_text", ""), "source": meta.get("source") or {},
+            "case_url": get_relative_url(f"cases/{card['case'][:-3]}/", page_url)}
 
 
-_RULEBASES: dict[int, tuple[dict, Any]] = {}
-
-
-def _rulebase(compiled: dict) -> Any:
-    """The RuleBase of the compiled rules (the presenter reads the facts' names from it), once per build."""
-    from selfcheck.model import RuleBase
-
-    hit = _RULEBASES.get(id(compiled))
-    if hit is None or hit[0] is not compiled:
-        hit = _RULEBASES[id(compiled)] = (compiled, RuleBase.from_compiled(compiled))
-    return hit[1]
-
-
-def verdict_html(card: dict, compiled: dict, page_url: str, full: bool = True) -> str:
+def verdict_html(card: dict, rb: RuleBase, page_url: str, full: bool = True) -> Markup:
     """The revealed part of a card: the checker's verdict (worded by the presenter), then the card's
     own parts: the same facts in each rule set, the facts, the real decision and the discussion."""
-    v = card["verdict"]
-    out = [present.card_verdict_html(_rulebase(compiled), v, full=full)]
-    if full and card.get("by_jurisdiction") and len(card["by_jurisdiction"]) > 1:
-        rows = "".join(f"<tr><td>{esc(j['short'])}</td><td>{esc(j['label'])}</td></tr>" for j in card["by_jurisdiction"])
-        out.append('<table class="rc-jur"><caption>同样的事实按各地规定自查</caption>'
-                   f'<thead><tr><th scope="col">规定</th><th scope="col">结论</th></tr></thead><tbody>{rows}</tbody></table>')
-    if full:
-        out.append(facts_table(card, compiled))
-    out.append(actual_decision(card, page_url))
-    if card.get("focus"):
-        out.append(f'<p class="rc-focus"><strong>看点：</strong>{esc(card["focus"])}</p>')
-    if full and card.get("ask"):
-        out.append(f'<p class="rc-ask"><strong>讨论：</strong>{esc(card["ask"])}</p>')
-    return "".join(out)
+    fictional = card["kind"] == "fictional"
+    return render("training/verdict.html", card=card, full=full,
+                  verdict_box=present.card_verdict_html(rb, card["verdict"], full=full),
+                  facts=card_facts(card, rb) if full else [],
+                  facts_source="本卡片的设定（虚构）" if fictional else "案例文件的 front matter（公开报道没有写明的记为“不清楚”）",
+                  actual=actual_decision(card, rb, page_url))
 
 
 def status_map(card: dict) -> str:
@@ -342,53 +297,18 @@ def status_map(card: dict) -> str:
     return json.dumps({r["id"]: r["status"] for r in v["reasons"]}, ensure_ascii=False, separators=(",", ":"))
 
 
-def decide_html(card: dict, compiled: dict) -> str:
+def decide_html(card: dict, rb: RuleBase) -> Markup:
     """The participant's side: pick an outcome and the reasons, then reveal."""
-    cid = card["id"]
-    outcomes = {o["id"]: o for o in outcome_list(compiled)}
-    radios = "".join(
-        f'<label class="rc-choice"><input type="radio" name="{esc(cid)}-outcome" value="{esc(o)}"> '
-        f'{esc(outcomes[o]["label"])}</label>' for o in OUTCOME_ORDER if o in outcomes)
-    kinds = compiled["texts"]["kinds"]
+    kinds = rb.texts["kinds"]
     # the reasons offered are the items of the rule set the card is checked against
-    items = [{"id": r["id"], "kind": r["kind"], "title": r["title"]} for r in card["verdict"]["reasons"]]
-    groups = []
-    for kind in KINDS:
-        its = [it for it in items if it["kind"] == kind]
-        if not its:
-            continue
-        boxes = "".join(
-            f'<label class="rc-choice"><input type="checkbox" name="{esc(cid)}-reason" value="{esc(it["id"])}"> '
-            f'{esc(it["title"])}</label>' for it in its)
-        groups.append(f'<div class="rc-reason-group"><p class="rc-kind">{esc(kinds.get(kind, kind))}</p>{boxes}</div>')
-    return (
-        f'<div class="rc-decide" data-rc-decide="{esc(cid)}" data-search-exclude>'
-        f'<fieldset class="rc-outcomes"><legend>第一步：您的判断是？</legend>{radios}</fieldset>'
-        f'<fieldset class="rc-reasons-pick"><legend>第二步：理由（勾选您认为涉及的条目，可多选）</legend>'
-        f'{"".join(groups)}'
-        f'<label class="rc-note-label" for="{esc(cid)}-note">其他理由（可选，只留在本页，不保存、不发送）</label>'
-        f'<textarea id="{esc(cid)}-note" class="rc-note" rows="2"></textarea></fieldset>'
-        f'<p class="rc-decide-actions"><button type="button" class="md-button md-button--primary rc-reveal-btn">'
-        f'揭晓检查器的结论</button> <button type="button" class="md-button rc-reset-btn" hidden>重新作答</button></p>'
-        f'<p class="rc-decide-msg" role="status" aria-live="polite"></p></div>'
-    )
+    reasons = card["verdict"]["reasons"]
+    groups = [(kinds.get(kind, kind), its) for kind in KINDS if (its := [r for r in reasons if r["kind"] == kind])]
+    return render("training/decide.html", cid=card["id"], outcomes=outcome_list(rb), groups=groups)
 
 
-def card_block(card: dict, compiled: dict, page_url: str, number: int | None = None) -> str:
-    v = card["verdict"]
-    num = f'<span class="rc-card-num">卡片 {number}</span> ' if number else ""
-    return (
-        f'<article class="rc-card" id="card-{esc(card["id"])}" data-rc-card="{esc(card["id"])}" '
-        f'data-kind="{esc(card["kind"])}" data-outcome="{esc(v["outcome"])}" '
-        f'data-outcome-label="{esc(v["label"])}" data-as-of="{esc(v["as_of"])}" '
-        f'data-jurisdiction="{esc(v["jurisdiction"])}" data-status="{esc(status_map(card))}">'
-        f'<p class="rc-card-head">{num}{kind_badge(card)}</p>'
-        f'<div class="rc-story">{_paras(card["story"])}</div>'
-        f'{decide_html(card, compiled)}'
-        f'<section class="rc-reveal" hidden aria-label="检查器的结论" data-search-exclude>'
-        f'<p class="rc-compare" role="status"></p>{verdict_html(card, compiled, page_url)}</section>'
-        f"</article>"
-    )
+def card_block(card: dict, rb: RuleBase, page_url: str, number: int | None = None) -> Markup:
+    return render("training/card.html", card=card, number=number, status=status_map(card),
+                  decide=decide_html(card, rb), verdict=verdict_html(card, rb, page_url))
 
 
 # ----------------------------------------------------------------------------------------- pages
@@ -406,140 +326,63 @@ def _sources_md() -> list[str]:
             "- 真实案例的来源见案例库中的各案页面。", ""]
 
 
-def card_page(card: dict, compiled: dict, url: str, number: int, prev_next: tuple) -> str:
+def card_page(card: dict, rb: RuleBase, url: str, number: int, prev_next: tuple) -> str:
+    prev, nxt = ({"href": get_relative_url(p[0], url), "title": p[1]} if p else None for p in prev_next)
+    body = render("training/card_page.html", card=card, card_block=card_block(card, rb, url, number), prev=prev,
+                  next=nxt, deck_href=get_relative_url("training/cards/", url),
+                  projector_href=get_relative_url("training/projector/", url))
     lines = _fm(card_heading_text(card), f"练习卡片：{card['title']}（先判断、再揭晓）")
-    lines += [f"# {esc(card_heading_text(card))}", ""]
-    if card["kind"] == "fictional":
-        lines += ['<p class="rc-fiction-note">本卡片是为培训编写的<strong>虚构</strong>情景，人物和单位均不是真实的。</p>', ""]
-    else:
-        meta = card["case_meta"]
-        lines += [f'<p class="rc-real-note">真实案例：{esc(meta.get("region"))}，{esc(meta.get("year"))}年，'
-                  f'{esc(meta.get("role"))}。下面的“事由”取自案例库中的本案。</p>', ""]
-    lines += [card_block(card, compiled, url, number), ""]
-    prev, nxt = prev_next
-    nav = []
-    if prev:
-        nav.append(f'<a href="{esc(get_relative_url(prev[0], url))}">上一张：{esc(prev[1])}</a>')
-    nav.append(f'<a href="{esc(get_relative_url("training/cards/", url))}">全部卡片</a>')
-    nav.append(f'<a href="{esc(get_relative_url("training/projector/", url))}#{esc(card["id"])}">投影放映本卡</a>')
-    if nxt:
-        nav.append(f'<a href="{esc(get_relative_url(nxt[0], url))}">下一张：{esc(nxt[1])}</a>')
-    lines += [f'<p class="rc-card-nav">{" · ".join(nav)}</p>', ""]
-    lines += _sources_md()
-    return "\n".join(lines)
+    lines += [f"# {html_escaped(card_heading_text(card))}", "", body, ""]
+    return "\n".join(lines + _sources_md())
 
 
-def deck_index_page(cards: list[dict], compiled: dict, items: list[dict], urls: dict, url: str) -> str:
-    lines = _fm("练习卡片", "容错纠错专题培训的情景卡片：先判断，再揭晓检查器的结论。")
+def deck_index_page(cards: list[dict], rb: RuleBase, items: list[dict], urls: dict, url: str) -> str:
+    hrefs = {cid: get_relative_url(u, url) for cid, u in urls.items()}
+    cov = coverage(cards)
+    by_id = {c["id"]: c for c in cards}
+    kinds = rb.texts["kinds"]
+    counts = {o: sum(1 for c in cards if c["verdict"]["outcome"] == o) for o in OUTCOME_ORDER}
+    labels = {o["id"]: o["label"] for o in outcome_list(rb)}
+    answers = render("training/deck_answers.html", cards=cards, hrefs=hrefs,
+                     distribution=[(labels.get(o, o), counts[o]) for o in OUTCOME_ORDER],
+                     coverage=[(kinds.get(it["kind"], it["kind"]), it["title"], [by_id[x] for x in cov.get(it["id"], [])])
+                               for it in items])
     n_f = sum(1 for c in cards if c["kind"] == "fictional")
+    lines = _fm("练习卡片", "容错纠错专题培训的情景卡片：先判断，再揭晓检查器的结论。")
     lines += ["# 练习卡片", "",
               f"共 {len(cards)} 张卡片：{len(cards) - n_f} 张取自[案例库](../../cases/index.md)的真实案例，"
               f"{n_f} 张是为培训编写的**虚构**情景（处处标明“虚构”）。每张卡片都要求学员**先选结论、再勾理由**，"
               "然后才揭晓检查器的结论、理由和出处；真实案例还会揭晓实际的处理结果。", "",
               "卡片上的结论不是手写的：建站时由本站的自查检查器逐张计算，与[匿名自查](../../selfcheck/index.md)使用同一套规则。", "",
-              "<table class=\"rc-deck-list\"><thead><tr><th scope=\"col\">序号</th><th scope=\"col\">卡片</th>"
-              "<th scope=\"col\">类型</th></tr></thead><tbody>"]
-    rows = []
-    for i, c in enumerate(cards, 1):
-        rows.append(f'<tr><td>{i}</td><td><a href="{esc(get_relative_url(urls[c["id"]], url))}">{esc(c["title"])}</a></td>'
-                    f"<td>{kind_badge(c)}</td></tr>")
-    lines[-1] += "".join(rows) + "</tbody></table>"
-    lines += ["", "## 培训者用：答案与覆盖表", "",
-              "下面的内容会泄露答案，学员作答前请不要展开。", ""]
-    # answers
-    ans = "".join(f'<tr><td>{i}</td><td>{esc(c["title"])}</td><td>{kind_badge(c)}</td>'
-                  f'<td data-outcome="{esc(c["verdict"]["outcome"])}">{esc(c["verdict"]["label"])}</td></tr>'
-                  for i, c in enumerate(cards, 1))
-    cov = coverage(cards)
-    by_id = {c["id"]: c for c in cards}
-    kinds = compiled["texts"]["kinds"]
-    crow = []
-    for it in items:
-        ids = cov.get(it["id"], [])
-        links = "、".join(f'<a href="{esc(get_relative_url(urls[x], url))}">{esc(by_id[x]["title"])}</a>'
-                         f'{"（虚构）" if by_id[x]["kind"] == "fictional" else "（真实案例）"}' for x in ids) or "（没有卡片）"
-        crow.append(f'<tr><td>{esc(kinds.get(it["kind"], it["kind"]))}</td><td>{esc(it["title"])}</td>'
-                    f"<td>{links}</td></tr>")
-    counts = {o: sum(1 for c in cards if c["verdict"]["outcome"] == o) for o in OUTCOME_ORDER}
-    labels = {o["id"]: o["label"] for o in outcome_list(compiled)}
-    lines += ['<details class="rc-answers" data-search-exclude><summary>展开答案（各卡片的检查器结论）</summary>'
-              '<table><thead><tr><th scope="col">序号</th><th scope="col">卡片</th><th scope="col">类型</th>'
-              f'<th scope="col">检查器结论</th></tr></thead><tbody>{ans}</tbody></table>'
-              "<p>结论分布：" + "；".join(f"{esc(labels.get(o, o))} {counts[o]} 张" for o in OUTCOME_ORDER) + "</p></details>",
-              "",
-              '<details class="rc-coverage" data-search-exclude><summary>展开覆盖表（全国性规定的每一条由哪些卡片触及或满足）</summary>'
-              '<table><thead><tr><th scope="col">类别</th><th scope="col">条目</th><th scope="col">卡片</th></tr></thead>'
-              f"<tbody>{''.join(crow)}</tbody></table></details>", ""]
-    lines += _sources_md()
+              render("training/deck_list.html", cards=cards, hrefs=hrefs), "",
+              "## 培训者用：答案与覆盖表", "", "下面的内容会泄露答案，学员作答前请不要展开。", "", answers, ""]
+    return "\n".join(lines + _sources_md())
+
+
+def quiz_page(cards: list[dict], rb: RuleBase, urls: dict, url: str) -> str:
+    questions = [{"card": c, "real": _quiz_real(c, rb), "href": get_relative_url(urls[c["id"]], url)} for c in cards]
+    lines = _fm("自测", "用练习卡片自测：选出检查器会给出的结论，当场计分。", "search:\n  exclude: true")
+    lines += ["# 自测：这个失误能不能容错？", "", render("training/quiz.html", questions=questions, outcomes=outcome_list(rb)),
+              "", "## 参考来源", "", "- 题目即[练习卡片](cards/index.md)，答案由检查器按[全国性规定](../rules/national.md)计算。", ""]
     return "\n".join(lines)
 
 
-def quiz_page(cards: list[dict], compiled: dict, urls: dict, url: str) -> str:
-    lines = _fm("自测", "用练习卡片自测：选出检查器会给出的结论，当场计分。",
-                "search:\n  exclude: true")
-    outcomes = {o["id"]: o for o in outcome_list(compiled)}
-    lines += ["# 自测：这个失误能不能容错？", "",
-              '<p class="rc-privacy">分数只在这个页面里计算和显示：不保存、不上传，刷新或离开页面后就没有了。</p>', "",
-              f'<div class="rc-quiz" data-rc-quiz data-total="{len(cards)}">'
-              '<p class="rc-quiz-score" role="status" aria-live="polite">答对 <span class="rc-score">0</span> 题'
-              f'（已答 <span class="rc-answered">0</span> 题，共 {len(cards)} 题）</p>'
-              '<p><button type="button" class="md-button rc-quiz-restart">重新开始</button></p>'
-              '<ol class="rc-quiz-list">']
-    qs = []
-    for c in cards:
-        v = c["verdict"]
-        actual, real_note = _quiz_real(c, outcomes)
-        radios = "".join(
-            f'<label class="rc-choice"><input type="radio" name="quiz-{esc(c["id"])}" value="{esc(o)}"> '
-            f'{esc(outcomes[o]["label"])}</label>' for o in OUTCOME_ORDER if o in outcomes)
-        why = "".join(esc(w) for w in v["why"]) or "没有触及或满足的条目"
-        if v["outcome"] == "undetermined":
-            why += "。还需查清：" + "、".join(esc(m["question"]) for m in v["missing_facts"][:4])
-        legend = "按本站收录的规定推演，检查器会给出哪个结论？（实际的处理结果也算答对）" if actual else "检查器会给出哪个结论？"
-        qs.append(
-            f'<li class="rc-quiz-q" data-card="{esc(c["id"])}" data-answer="{esc(v["outcome"])}"'
-            + (f' data-actual="{esc(actual)}" data-actual-label="{esc(_actual_label(c, outcomes))}"' if actual else "") + '>'
-            f'<p class="rc-card-head">{kind_badge(c)} <strong>{esc(c["title"])}</strong></p>'
-            f'<div class="rc-story">{_paras(c["story"])}</div>'
-            f'<fieldset><legend>{legend}</legend>{radios}</fieldset>'
-            f'<p><button type="button" class="md-button md-button--primary rc-quiz-submit">提交答案</button></p>'
-            f'<p class="rc-quiz-msg" role="status"></p>'
-            f'<div class="rc-quiz-feedback" hidden><p class="rc-quiz-verdict"></p>'
-            f'<p>检查器的结论：<strong>{esc(v["headline"])}</strong>。主要理由：{why}</p>{real_note}'
-            f'<p><a href="{esc(get_relative_url(urls[c["id"]], url))}">看完整的理由和出处</a></p></div></li>')
-    lines[-1] += "".join(qs) + "</ol></div>"
-    lines += ["", "## 参考来源", "", "- 题目即[练习卡片](cards/index.md)，答案由检查器按[全国性规定](../rules/national.md)计算。", ""]
-    return "\n".join(lines)
-
-
-def _actual_label(card: dict, outcomes: dict) -> str:
-    decision = card["case_meta"]["decision"]["outcome"]
-    return f"{DECISION_LABEL.get(decision, decision)}”，对应选项“{outcomes[EXPECTED[decision]]['label']}"
-
-
-def _quiz_real(card: dict, outcomes: dict) -> tuple[str, str]:
-    """For a card on a real case: the outcome the real decision corresponds to, and a paragraph that
-    sets the real decision beside the checker's, with the recorded reason for any difference."""
+def _quiz_real(card: dict, rb: RuleBase) -> dict | None:
+    """For a card on a real case: the outcome the real decision corresponds to (`outcome`, `label`:
+    the quiz counts it as right too), the decision in words, how it compares with the checker's verdict
+    (case_library.status_of) and the recorded reason for a difference. None for any other card."""
     if card["kind"] != "real":
-        return "", ""
+        return None
     meta = card["case_meta"]
     decision = (meta.get("decision") or {}).get("outcome")
     actual = EXPECTED.get(decision or "", "")
     if not actual:
-        return "", ""
-    v = card["verdict"]
-    status = status_of(actual, v)
-    note = f"实际处理（据公开报道）：<strong>{esc(DECISION_LABEL.get(decision, decision))}</strong>。"
-    if status == "agree":
-        note += "与按本站收录的规定推演的结论一致。"
-    elif status == "undetermined":
-        note += "公开报道没有写明推演所需的全部事实，所以检查器只能说需进一步核查；实际结果是它列出的可能结果之一。"
-    elif status == "not_covered":
-        note += "本站收录的条文没有列出这种情形，所以推演不出容错免责；这不说明实际处理有误。"
-    else:
-        reason = ((meta.get("disagreement") or {}).get(card["jurisdiction"]) or {}).get("reason")
-        note += "与按本站收录的规定推演的结论不同" + (f"，原因：{esc(str(reason).strip())}" if reason else "。")
-    return actual, f'<p class="rc-quiz-real">{note}</p>'
+        return None
+    outcomes = {o["id"]: o for o in outcome_list(rb)}
+    reason = ((meta.get("disagreement") or {}).get(card["jurisdiction"]) or {}).get("reason")
+    return {"outcome": actual, "decision": present.decision(rb.texts, decision),
+            "label": f"{present.decision(rb.texts, decision)}”，对应选项“{outcomes[actual]['label']}",
+            "status": status_of(actual, card["verdict"]), "reason": str(reason).strip() if reason else None}
 
 
 # ------------------------------------------------------------------- talking points (讲解 segments)
@@ -591,6 +434,47 @@ def _block_items(block: str) -> list[str]:
 LABELLED = re.compile(r"^\*\*([^*]{2,12}?)[。：]?\*\*\s*(.+)$", re.S)  # "**左边是什么。** 改革就是……"
 
 
+def _talk_point(rest: str) -> tuple[str, list[str]]:
+    """A section's key sentence and the entries it introduces (see talk_points)."""
+    blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", rest) if b.strip()]
+    subheads = [_plain(re.sub(r"^\d+\.\s*", "", h)) for h in re.findall(r"^### (.+)$", rest, re.M)]
+    tabs = [_plain(t) for t in re.findall(r'^===\+?\s+"(.+)"\s*$', rest, re.M)]
+    labelled = [m for b in blocks if not b.startswith(" ") if (m := LABELLED.match(b.strip()))]
+    point: str = ""
+    items: list[str] = []
+    if tabs:
+        items = tabs
+    elif subheads and rest.lstrip().startswith("###"):  # no lead-in: the steps are the point
+        items = subheads
+    elif len(labelled) >= 2:
+        for m in labelled:
+            sentences = re.findall(r".+?[。！？](?=[^”’」）]|$)", _plain(m.group(2))) or [_plain(m.group(2))]
+            items.append(f"{_plain(m.group(1))}：{sentences[-1]}")
+    for i, b in enumerate(blocks if not items else []):
+        first = b.lstrip()
+        if b.startswith(" ") or first.startswith(("|", "!!!", "???", "===", "<", "```", "#", "*[")):
+            continue
+        if first.startswith(">"):
+            text = _plain(re.sub(r"^\s*>\s?", "", b, flags=re.M))
+        elif re.match(r"^(\d+\.|-|\*) ", first):
+            text = _plain(re.split(r"\n(?=\s*(?:\d+\.|-|\*) )", b)[0][2:].lstrip(". "))
+        else:
+            text = _plain(b)
+        if not text:
+            continue
+        point = _first_sentence(text)
+        if point.endswith("：") or "下表" in point:
+            if subheads:
+                items = subheads
+            else:
+                nxt = next((x for x in blocks[i + 1:] if not x.lstrip().startswith(("!!!", "<"))), "")
+                items = _block_items(nxt) if nxt else []
+        break
+    if not point and not items:  # a section of notes only: their titles
+        items = [_plain(t) for t in re.findall(r'^(?:!!!|\?\?\?\+?) [\w-]+ "(.+)"\s*$', rest, re.M)]
+    return point, items
+
+
 def talk_points(docs_dir: Path) -> dict[str, dict]:
     """The explainers (content/understand/*.md) as talking points, one per section (##): the heading,
     the key sentence (the first sentence of the section's first paragraph, or of its first quote or
@@ -608,42 +492,7 @@ def talk_points(docs_dir: Path) -> dict[str, dict]:
             heading = _plain(head)
             if any(heading.startswith(x) for x in TALK_SKIP):
                 continue
-            blocks = [b.strip("\n") for b in re.split(r"\n\s*\n", rest) if b.strip()]
-            subheads = [_plain(re.sub(r"^\d+\.\s*", "", h)) for h in re.findall(r"^### (.+)$", rest, re.M)]
-            tabs = [_plain(t) for t in re.findall(r'^===\+?\s+"(.+)"\s*$', rest, re.M)]
-            labelled = [m for b in blocks if not b.startswith(" ") if (m := LABELLED.match(b.strip()))]
-            point: str = ""
-            items: list[str] = []
-            if tabs:
-                items = tabs
-            elif subheads and rest.lstrip().startswith("###"):  # no lead-in: the steps are the point
-                items = subheads
-            elif len(labelled) >= 2:
-                for m in labelled:
-                    sentences = re.findall(r".+?[。！？](?=[^”’」）]|$)", _plain(m.group(2))) or [_plain(m.group(2))]
-                    items.append(f"{_plain(m.group(1))}：{sentences[-1]}")
-            for i, b in enumerate(blocks if not items else []):
-                first = b.lstrip()
-                if b.startswith(" ") or first.startswith(("|", "!!!", "???", "===", "<", "```", "#", "*[")):
-                    continue
-                if first.startswith(">"):
-                    text = _plain(re.sub(r"^\s*>\s?", "", b, flags=re.M))
-                elif re.match(r"^(\d+\.|-|\*) ", first):
-                    text = _plain(re.split(r"\n(?=\s*(?:\d+\.|-|\*) )", b)[0][2:].lstrip(". "))
-                else:
-                    text = _plain(b)
-                if not text:
-                    continue
-                point = _first_sentence(text)
-                if point.endswith("：") or "下表" in point:
-                    if subheads:
-                        items = subheads
-                    else:
-                        nxt = next((x for x in blocks[i + 1:] if not x.lstrip().startswith(("!!!", "<"))), "")
-                        items = _block_items(nxt) if nxt else []
-                break
-            if not point and not items:  # a section of notes only: their titles
-                items = [_plain(t) for t in re.findall(r'^(?:!!!|\?\?\?\+?) [\w-]+ "(.+)"\s*$', rest, re.M)]
+            point, items = _talk_point(rest)
             items = [x for x in items if x][:TALK_ITEMS + 2]
             if point or items:
                 n = len(page["points"]) + 1
@@ -652,213 +501,103 @@ def talk_points(docs_dir: Path) -> dict[str, dict]:
     return out
 
 
-def talk_slides(talks: dict[str, dict]) -> str:
-    slides = []
-    for page in talks.values():
-        for pt in page["points"]:
-            items = "".join(f"<li>{esc(x)}</li>" for x in pt["items"])
-            slides.append(
-                f'<section class="rc-slide rc-slide--talk" id="{esc(pt["id"])}" data-card="{esc(pt["id"])}" data-talk '
-                f'aria-label="讲解要点：{esc(page["title"])} · {esc(pt["heading"])}">'
-                f'<p class="rc-talk-source">讲解要点 · {esc(page["title"])}</p>'
-                f'<h2 class="rc-slide-title">{esc(pt["heading"])}</h2>'
-                + (f'<p class="rc-talk-point">{esc(pt["point"])}</p>' if pt["point"] else "")
-                + (f'<ul class="rc-talk-items">{items}</ul>' if items else "") + "</section>")
-    return "".join(slides)
-
-
-def projector_page(cards: list[dict], compiled: dict, url: str, talks: dict[str, dict] | None = None) -> str:
-    lines = _fm("投影放映", "一屏一张卡片的大字放映：方向键翻页，回车揭晓。",
-                HIDE_NAV_AND_TOC + "\nsearch:\n  exclude: true")
-    lines += ["# 投影放映", "",
-              '<p class="rc-projector-help">用 <kbd>→</kbd> / <kbd>←</kbd>（或 <kbd>PageDown</kbd> / <kbd>PageUp</kbd>、'
-              "空格）翻到下一张或上一张，<kbd>回车</kbd> 或 <kbd>R</kbd> 揭晓结论，<kbd>F</kbd> 全屏，"
-              "<kbd>Home</kbd> / <kbd>End</kbd> 到第一张或最后一张，<kbd>Esc</kbd> 显示或隐藏网站的导航。先请学员讨论、表决，再揭晓。</p>", ""]
-    slides = []
-    for i, c in enumerate(cards, 1):
-        slides.append(
-            f'<section class="rc-slide" id="{esc(c["id"])}" data-card="{esc(c["id"])}" '
-            f'data-outcome="{esc(c["verdict"]["outcome"])}" aria-label="卡片 {i}：{esc(c["title"])}">'
-            f'<p class="rc-slide-num">{i} / {len(cards)} {kind_badge(c)}</p>'
-            f'<h2 class="rc-slide-title">{esc(c["title"])}</h2>'
-            f'<div class="rc-story">{_paras(c["story"])}</div>'
-            f'<p class="rc-slide-question">请判断：符合容错情形 · 可依规从轻或减轻 · 不符合容错情形 · 需进一步核查？理由是什么？</p>'
-            f'<div class="rc-slide-answer" hidden>{verdict_html(c, compiled, url, full=False)}</div></section>')
-    lines += ['<div class="rc-projector" data-rc-projector tabindex="-1">'
-              '<div class="rc-projector-bar"><button type="button" class="md-button rc-prev">← 上一张</button>'
-              '<span class="rc-counter" aria-live="polite"></span>'
-              '<button type="button" class="md-button md-button--primary rc-show">揭晓结论</button>'
-              '<button type="button" class="md-button rc-next">下一张 →</button>'
-              '<button type="button" class="md-button rc-full">全屏</button></div>'
-              + "".join(slides) + talk_slides(talks or {}) + "</div>", ""]
-    lines += ["## 参考来源", "", "- 卡片与出处见[练习卡片](cards/index.md)；讲解要点摘自[读懂容错](../understand/index.md)各页。", ""]
+def projector_page(cards: list[dict], rb: RuleBase, url: str, talks: dict[str, dict] | None = None) -> str:
+    slides = [(c, verdict_html(c, rb, url, full=False)) for c in cards]
+    lines = _fm("投影放映", "一屏一张卡片的大字放映：方向键翻页，回车揭晓。", HIDE_NAV_AND_TOC + "\nsearch:\n  exclude: true")
+    lines += ["# 投影放映", "", render("training/projector.html", slides=slides, talks=talks or {}), "",
+              "## 参考来源", "", "- 卡片与出处见[练习卡片](cards/index.md)；讲解要点摘自[读懂容错](../understand/index.md)各页。", ""]
     return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------------------- handouts
 
 
-def _sheet(inner: str, cls: str = "") -> str:
-    return f'<section class="rc-sheet {cls}">{inner}</section>'
-
-
-def _step_list(proc: dict) -> str:
-    """The steps of a procedure as one compact numbered list (name, actor, action)."""
-    steps = [(st.get("name", ""), s) for st in proc.get("stages", []) for s in st.get("steps", [])]
-    steps += [("申诉与复核", s) for s in proc.get("appeal") or []]
-    lis = "".join(f'<li><strong>{esc(s["name"])}</strong>（{esc(s.get("actor"))}）：{esc(s.get("action"))}</li>'
-                  for _stage, s in steps)
-    return f'<ol class="rc-proc-steps">{lis}</ol>'
+def _steps(proc: dict) -> list[dict]:
+    """The steps of a procedure in order (name, actor, action), the appeal's last."""
+    return [s for st in proc.get("stages", []) for s in st.get("steps", [])] + list(proc.get("appeal") or [])
 
 
 HIDE_NAV_AND_TOC = "hide:\n  - navigation\n  - toc"
 
 
-def _handout_foot(as_of: str) -> str:
-    return (f'<p class="rc-sheet-foot">容错纠错机制：读懂与自查 · 专题培训讲义 · '
-            f"按 {esc(as_of)} 施行的规定 · 仅供学习，不是认定依据</p>")
+def _handout_page(title: str, description: str, heading: str, body: str, source: str, extra: str = HIDE_NAV_AND_TOC) -> str:
+    return "\n".join(_fm(title, description, extra) + [f"# {heading}", "", body, "", "## 参考来源", "", source, ""])
 
 
-def handout_pages(cards: list[dict], compiled: dict, as_of: str) -> dict[str, tuple[str, int]]:
+def handout_pages(cards: list[dict], rb: RuleBase, as_of: str) -> dict[str, tuple[str, int]]:
     """uri -> (markdown, number of A4 pages it prints to)."""
-    rb = _rulebase(compiled)
-    foot = _handout_foot(as_of)
     out: dict[str, tuple[str, int]] = {
-        "training/handouts/summary.md": _summary_handout(rb, as_of, foot),
-        "training/handouts/procedure.md": _procedure_handout(compiled, foot),
-        "training/handouts/worksheet.md": _worksheet_handout(compiled, foot),
-        "training/handouts/deck.md": _deck_handout(cards, compiled, foot),
+        "training/handouts/summary.md": _summary_handout(rb, as_of),
+        "training/handouts/procedure.md": _procedure_handout(rb, as_of),
+        "training/handouts/worksheet.md": _worksheet_handout(rb, as_of),
+        "training/handouts/deck.md": _deck_handout(cards, rb, as_of),
     }
     out["training/handouts/index.md"] = _handouts_index(out)
     return out
 
 
-def _summary_handout(rb: Any, as_of: str, foot: str) -> tuple[str, int]:
+def _summary_handout(rb: RuleBase, as_of: str) -> tuple[str, int]:
     """One page: 三个区分开来, the negative list, the conditions, situations and the general track."""
     rs = rb.ruleset_for("national", as_of)
-    d_rows = "".join(f"<tr><th scope=\"row\">{esc(d.title)}</th><td>{esc(d.tolerable_side)}</td><td>{esc(d.other_side)}</td></tr>"
-                     for d in rb.distinctions())
-    ex = [it for it in rs.items["exclusions"] if it.in_force(as_of)] if rs else []
-    ex_rows = "".join(f"<li><strong>{esc(it.title)}</strong><span class=\"rc-small\">（{short_cite(it.cite)}"
-                      f"{'' if it.cite.get('reliability') == 'official' else '，' + esc(RELIABILITY.get(it.cite.get('reliability'), ''))}）</span></li>"
-                      for it in ex)
-    lists = {}
-    for kind in ("aggravations", "conditions", "situations", "mitigations"):
-        # one line per circumstance: the same circumstance in 问责、处分 and 政务处分 is listed once
-        titles = dict.fromkeys(re.sub(r"（[^（）]*）$", "", it.title) for it in (rs.items[kind] if rs else ())
-                               if it.in_force(as_of))
-        lists[kind] = "".join(f"<li>{esc(t)}</li>" for t in titles)
+    exclusions = [(it.title, present.short_cite(it.cite),
+                   None if it.cite.get("reliability") == "official" else reliability(rb, it.cite))
+                  for it in (rs.items["exclusions"] if rs else ()) if it.in_force(as_of)]
+    # one line per circumstance: the same circumstance in 问责、处分 and 政务处分 is listed once
+    circumstances = {kind: list(dict.fromkeys(re.sub(r"（[^（）]*）$", "", it.title)
+                                              for it in (rs.items[kind] if rs else ()) if it.in_force(as_of)))
+                     for kind in ("aggravations", "conditions", "situations", "mitigations")}
     d_cite = rb.distinctions()[0].cite if rb.distinctions() else None
-    summary = _sheet(
-        "<h2>三个区分开来</h2>"
-        '<table class="rc-sum-table"><thead><tr><th scope="col">区分</th><th scope="col">可以考虑宽容</th>'
-        f'<th scope="col">必须严肃处理</th></tr></thead><tbody>{d_rows}</tbody></table>'
-        f'<p class="rc-small">出处：{short_cite(d_cite)}（{esc(RELIABILITY.get((d_cite or {}).get("reliability"), ""))}）。'
-        "三组对照要一起看：落在任何一组的右边，就不属于可以宽容的范围。</p>"
-        f"<h2>负面清单（全国性规定，触及任何一项即不能容错）</h2><ol class=\"rc-sum-neg\">{ex_rows}</ol>"
-        '<div class="rc-sum-cols">'
-        f"<div><h3>容错条件（都要满足）</h3><ul>{lists['conditions']}</ul></div>"
-        f"<div><h3>容错情形（至少符合一种）</h3><ul>{lists['situations']}</ul></div>"
-        f"<div><h3>从重、加重情节（有则不能容错免责）</h3><ul>{lists['aggravations']}</ul></div>"
-        f"<div><h3>从轻、减轻情节（不论能否容错都要看）</h3><ul>{lists['mitigations']}</ul></div></div>"
-        "<p class=\"rc-small\">判断顺序：先看负面清单和从重情节；都没有的，再看条件是否都满足、是否符合一种情形。"
-        "不能容错的，仍要看有没有从轻、减轻情节（这不是容错，是问责、处分的一般规定）；事实不清的，先查清再判断。"
-        "最终由有权机关调查核实后认定。</p>" + foot,
-        "rc-sheet--summary")
-    return (
-        "\n".join(_fm("讲义：三个区分开来与负面清单", "一页纸讲义：三个区分开来、负面清单、容错条件与情形。", HIDE_NAV_AND_TOC)
-                  + ["# 三个区分开来与负面清单", "", f'<div class="rc-handout" data-rc-pages="1">{summary}</div>', "",
-                     "## 参考来源", "", "- 全部条目及出处见[全国性规定](../../rules/national.md)。", ""]), 1)
+    body = render("training/handouts/summary.html", as_of=as_of, distinctions=rb.distinctions(),
+                  distinctions_cite=present.short_cite(d_cite), distinctions_reliability=reliability(rb, d_cite),
+                  exclusions=exclusions, circumstances=circumstances)
+    return _handout_page("讲义：三个区分开来与负面清单", "一页纸讲义：三个区分开来、负面清单、容错条件与情形。",
+                         "三个区分开来与负面清单", body, "- 全部条目及出处见[全国性规定](../../rules/national.md)。"), 1
 
 
-def _procedure_handout(compiled: dict, foot: str) -> tuple[str, int]:
+def _procedure_handout(rb: RuleBase, as_of: str) -> tuple[str, int]:
     """The procedure diagrams, one page each."""
-    procs = compiled.get("procedures") or {}
-    keys = [k for k in ("model", "national") if k in procs]
-    sheets = []
-    for k in keys:
-        p = procs[k]
-        sheets.append(_sheet(
-            f'<h2>{esc(p.get("title", k))}</h2><figure class="rc-proc-sheet">{procedure_svg.render_pair(k, p)}</figure>'
-            + _step_list(p) +
-            f'<p class="rc-small">出处：{short_cite(p.get("cite"))}'
-            f'（{esc(RELIABILITY.get((p.get("cite") or {}).get("reliability"), ""))}）。'
-            "每一步的依据和文字说明见网站“各地规定 · 办理程序图”。</p>" + foot, "rc-sheet--procedure"))
-    return (
-        "\n".join(_fm("讲义：容错办理程序图", "容错办理流程图：论文提出的一般流程和全国性规定的流程。", HIDE_NAV_AND_TOC)
-                  + ["# 容错办理程序图", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
-                     "## 参考来源", "", "- 各步依据见[办理程序图](../../rules/procedures.md)。", ""]),
-        len(sheets))
+    procs = rb.compiled.get("procedures") or {}
+    sheets = [{"title": p.get("title", k), "svg": procedure_svg.render_pair(k, p), "steps": _steps(p),
+               "cite": present.short_cite(p.get("cite")), "reliability": reliability(rb, p.get("cite"))}
+              for k in ("model", "national") if (p := procs.get(k)) is not None]
+    body = render("training/handouts/procedure.html", as_of=as_of, procedures=sheets)
+    return _handout_page("讲义：容错办理程序图", "容错办理流程图：论文提出的一般流程和全国性规定的流程。", "容错办理程序图",
+                         body, "- 各步依据见[办理程序图](../../rules/procedures.md)。"), len(sheets)
 
 
-def _worksheet_handout(compiled: dict, foot: str) -> tuple[str, int]:
+def _worksheet_handout(rb: RuleBase, as_of: str) -> tuple[str, int]:
     """The blank worksheet: every question of rules/facts.yaml with its answers to tick."""
-    unknown = compiled.get("unknown_label", "不清楚")
-    facts = compiled["facts"]
-    pages = [facts[i:i + WORKSHEET_FACTS_PER_PAGE] for i in range(0, len(facts), WORKSHEET_FACTS_PER_PAGE)] or [[]]
-    sheets = []
-    n = 0
-    for pi, group in enumerate(pages):
-        qs = []
-        for f in group:
-            n += 1
-            opts = "".join(f'<span class="rc-box">{esc(v["label"])}</span>' for v in f["values"])
-            opts += f'<span class="rc-box">{esc(unknown)}</span>'
-            qs.append(f'<li value="{n}"><p class="rc-ws-q">{esc(f["question"])}</p><p class="rc-ws-opts">{opts}</p>'
-                      '<p class="rc-ws-line">依据或证据：</p></li>')
-        head = ("<p class=\"rc-ws-intro\">每题勾选一项；不确定就勾“" + esc(unknown) + "”。"
-                "工作表不写姓名、不上交；填好后可在网站的匿名自查里逐题录入，结果只在本机计算。</p>") if pi == 0 else ""
-        tail = ""
-        if pi == len(pages) - 1:
-            qty = "".join(f'<span class="rc-ws-blank">{esc(q["question"].rstrip("？?"))}：______ {esc(q.get("unit", ""))}</span>'
-                          for q in compiled.get("quantities", []))
-            tail = (f'<p class="rc-ws-q">可以量化的后果（可选，自查时会按分级标准换算）</p><p>{qty}</p>' if qty else "")
-            tail += ('<p class="rc-ws-q">自查结论（对照负面清单、条件、情形、从轻情节后勾选）</p><p class="rc-ws-opts">'
-                     + "".join(f'<span class="rc-box">{esc(o["label"])}</span>' for o in outcome_list(compiled)) + "</p>")
-        sheets.append(_sheet(f'<h2>自查工作表（{pi + 1}/{len(pages)}）</h2>{head}<ol class="rc-ws">{"".join(qs)}</ol>{tail}{foot}',
-                             "rc-sheet--worksheet"))
-    return (
-        "\n".join(_fm("讲义：空白自查工作表", "按自查问题生成的空白工作表，供分组讨论时逐题填写。", HIDE_NAV_AND_TOC)
-                  + ["# 空白自查工作表", "", f'<div class="rc-handout" data-rc-pages="{len(sheets)}">{"".join(sheets)}</div>', "",
-                     "## 参考来源", "", "- 问题与选项与[匿名自查](../../selfcheck/index.md)相同。", ""]),
-        len(sheets))
+    numbered = list(enumerate(rb.compiled["facts"], 1))
+    per = WORKSHEET_FACTS_PER_PAGE
+    pages = [numbered[i:i + per] for i in range(0, len(numbered), per)] or [[]]
+    body = render("training/handouts/worksheet.html", as_of=as_of, pages=pages,
+                  unknown=rb.compiled.get("unknown_label", "不清楚"), quantities=rb.compiled.get("quantities", []),
+                  outcomes=outcome_list(rb))
+    return _handout_page("讲义：空白自查工作表", "按自查问题生成的空白工作表，供分组讨论时逐题填写。", "空白自查工作表",
+                         body, "- 问题与选项与[匿名自查](../../selfcheck/index.md)相同。"), len(pages)
 
 
-def _deck_handout(cards: list[dict], compiled: dict, foot: str) -> tuple[str, int]:
+def _deck_answer(card: dict, rb: RuleBase) -> str:
+    """A card's answer on the printed sheet, worded by the presenter (a real case's decision last)."""
+    real = ""
+    if card["kind"] == "real":
+        dec = card["case_meta"].get("decision") or {}
+        real = str(render("training/handouts/deck_real.html", decision=present.decision(rb.texts, dec.get("outcome")),
+                          measures=list(dec.get("measures") or [])))  # a str: the presenter concatenates it
+    return present.deck_answer_html(rb.texts, card["verdict"], real)
+
+
+def _deck_handout(cards: list[dict], rb: RuleBase, as_of: str) -> tuple[str, int]:
     """The card deck: the fronts, then the answers on pages of their own."""
-    outcomes = outcome_list(compiled)
-    fronts = []
-    for i in range(0, len(cards), DECK_FRONT_PER_PAGE):
-        cells = []
-        for j, c in enumerate(cards[i:i + DECK_FRONT_PER_PAGE], i + 1):
-            boxes = "".join(f'<span class="rc-box">{esc(o["label"])}</span>' for o in outcomes)
-            cells.append(f'<div class="rc-deck-card" data-card="{esc(c["id"])}"><p class="rc-deck-title"><span class="rc-card-num">卡片 {j}</span> '
-                         f'{kind_badge(c)} {esc(c["title"])}</p><div class="rc-story">{_paras(c["story"])}</div>'
-                         f'<p class="rc-ws-opts">我的判断：{boxes}</p><p class="rc-ws-line">理由：</p></div>')
-        fronts.append(_sheet("".join(cells) + foot, "rc-sheet--deck"))
-    answers = []
-    for i in range(0, len(cards), DECK_ANSWERS_PER_PAGE):
-        cells = []
-        for j, c in enumerate(cards[i:i + DECK_ANSWERS_PER_PAGE], i + 1):
-            v = c["verdict"]
-            real = ""
-            if c["kind"] == "real":
-                dec = c["case_meta"].get("decision") or {}
-                real = (f'<br>实际处理：{esc(DECISION_LABEL.get(dec.get("outcome"), dec.get("outcome")))}'
-                        f'（{"、".join(esc(m) for m in dec.get("measures") or [])}）')
-            cells.append(f'<div class="rc-deck-answer" data-card="{esc(c["id"])}" data-outcome="{esc(v["outcome"])}">'
-                         f'<p class="rc-deck-title"><span class="rc-card-num">卡片 {j}</span> {kind_badge(c)} {esc(c["title"])}</p>'
-                         f'<p>{present.deck_answer_html(compiled["texts"], v, real)}</p></div>')
-        answers.append(_sheet("<h2>答案（检查器按全国性规定计算）</h2>" + "".join(cells) + foot, "rc-sheet--answers"))
-    total = len(fronts) + len(answers)
-    return (
-        "\n".join(_fm("讲义：卡片组", "可打印的练习卡片：每页三张，答案另页。", HIDE_NAV_AND_TOC + "\nsearch:\n  exclude: true")
-                  + ["# 练习卡片组（打印版）", "",
-                     f'<div class="rc-handout" data-rc-deck data-rc-pages="{total}" data-rc-front-pages="{len(fronts)}" '
-                     f'data-rc-per-page="{DECK_FRONT_PER_PAGE}" data-rc-answers-per-page="{DECK_ANSWERS_PER_PAGE}">'
-                     f'{"".join(fronts)}{"".join(answers)}</div>', "",
-                     "## 参考来源", "", "- 每张卡片的完整理由和出处见[练习卡片](../cards/index.md)。", ""]),
-        total)
+    numbered = list(enumerate(cards, 1))
+    fronts = [numbered[i:i + DECK_FRONT_PER_PAGE] for i in range(0, len(cards), DECK_FRONT_PER_PAGE)]
+    answers = [[(j, c, _deck_answer(c, rb)) for j, c in numbered[i:i + DECK_ANSWERS_PER_PAGE]]
+               for i in range(0, len(cards), DECK_ANSWERS_PER_PAGE)]
+    body = render("training/handouts/deck.html", as_of=as_of, fronts=fronts, answers=answers, outcomes=outcome_list(rb),
+                  front_per_page=DECK_FRONT_PER_PAGE, answers_per_page=DECK_ANSWERS_PER_PAGE)
+    return _handout_page("讲义：卡片组", "可打印的练习卡片：每页三张，答案另页。", "练习卡片组（打印版）", body,
+                         "- 每张卡片的完整理由和出处见[练习卡片](../cards/index.md)。",
+                         HIDE_NAV_AND_TOC + "\nsearch:\n  exclude: true"), len(fronts) + len(answers)
 
 
 def _handouts_index(out: dict[str, tuple[str, int]]) -> tuple[str, int]:
@@ -867,16 +606,14 @@ def _handouts_index(out: dict[str, tuple[str, int]]) -> tuple[str, int]:
             ("procedure", "容错办理程序图", "论文提出的一般流程和全国性规定的流程，每张图一页"),
             ("worksheet", "空白自查工作表", "自查的全部问题和选项，分组讨论时逐题填写"),
             ("deck", "练习卡片组", f"每页 {DECK_FRONT_PER_PAGE} 张卡片；答案另起一页，每页 {DECK_ANSWERS_PER_PAGE} 张")]
-    body = "".join(f'<tr><td><a href="{k}/">{esc(t)}</a></td><td>{esc(d)}</td>'
-                   f'<td>{out[f"training/handouts/{k}.md"][1]}</td></tr>' for k, t, d in rows)
+    table = render("training/handouts/index.html",
+                   handouts=[(k, t, d, out[f"training/handouts/{k}.md"][1]) for k, t, d in rows])
     return (
         "\n".join(_fm("打印讲义", "可直接打印的A4讲义：一页纸要点、程序图、空白工作表、卡片组。")
                   + ["# 打印讲义", "",
                      "打开讲义页后用浏览器的“打印”（Ctrl+P）即可，纸张选 A4；打印时网站的导航、搜索和页脚会自动隐去。"
                      "每份讲义的内容都在建站时由规则文件和卡片数据生成，规则更新后重新建站即同步更新。", "",
-                     '<table><thead><tr><th scope="col">讲义</th><th scope="col">内容</th><th scope="col">A4 页数</th></tr></thead>'
-                     f"<tbody>{body}</tbody></table>", "",
-                     "## 参考来源", "", "- 规则与出处见[各地规定](../../rules/index.md)。", ""]), 0)
+                     table, "", "## 参考来源", "", "- 规则与出处见[各地规定](../../rules/index.md)。", ""]), 0)
 
 
 # ----------------------------------------------------------------------------------------- mkdocs events
@@ -886,23 +623,48 @@ def _as_of() -> str:
     return _dt.date.today().isoformat()
 
 
-def build_all(docs_dir: Path, compiled: dict, as_of: str | None = None) -> dict[str, Any]:
+def build_all(docs_dir: Path, rb: RuleBase, as_of: str | None = None) -> dict[str, Any]:
     """Cards with verdicts, the national items, coverage and problems (used by TrainingKit and the tests)."""
     as_of = as_of or _as_of()
-    DECISION_LABEL.update(compiled["texts"]["decisions"])
-    RELIABILITY.update(compiled["texts"]["reliability"])
     cards, problems = read_cards(docs_dir)
-    problems += evaluate_cards(cards, compiled, as_of)
+    problems += evaluate_cards(cards, rb, as_of)
     cards = [c for c in cards if c.get("verdict")]
-    items = national_items(compiled, as_of)
+    items = national_items(rb, as_of)
     return {"cards": cards, "items": items, "coverage": coverage(cards), "problems": problems, "as_of": as_of}
 
 
+def _report(data: dict[str, Any]) -> None:
+    """The cards' problems (build errors), and each national item no card exercises (a note only: a
+    rule update must not wait for a new training card; tests/training fails on it, and the coverage
+    table shows "（没有卡片）")."""
+    for where, what, fix in data["problems"]:
+        problem(where, what, fix)
+    for it in data["items"]:
+        if it["id"] not in data["coverage"]:
+            log.info(message(f"content/{CARDS_FILE}", f"没有哪张卡片命中或满足全国规则的条目 {it['id']}（{it['title']}）",
+                             "新增或修改卡片，让培训卡片覆盖每一个条目"))
+
+
+def _add_generated(files: Files, config: MkDocsConfig, uri: str) -> File:
+    """An empty generated page at uri (its address is known before its text is made)."""
+    existing = files.get_file_from_path(uri)
+    if existing is not None and not existing.generated_by:
+        raise error(f"content/{uri}", "这个页面由培训卡片（content/training/cards.yaml）自动生成，不能手写同名文件",
+                    f"删除 content/{uri}")
+    if existing is not None:
+        files.remove(existing)
+    f = File.generated(config, uri, content="")
+    files.append(f)
+    return f
+
+
 class TrainingKit:
-    """The trainers' kit of one build: the cards with their verdicts and the talking points."""
+    """The trainers' kit of one build: the rule base (made once the rules are known to have rule sets),
+    the cards with their verdicts and the talking points."""
 
     def __init__(self, compiled: dict[str, Any]) -> None:
         self.compiled = compiled
+        self.rb: RuleBase | None = None
         self.cards: list[dict] = []
         self.talks: dict[str, dict] = {}
 
@@ -910,18 +672,12 @@ class TrainingKit:
         compiled = self.compiled
         if not compiled.get("rulesets"):  # the rule files' problems are listed above (rules_pages.py)
             raise error("rules/", "没有可用的规则集，无法生成培训卡片", "按上方列出的文件和行号改正规则文件")
+        # the presenter reads the facts' names and every wording from it
+        rb = self.rb = RuleBase.from_compiled(compiled)
         docs = Path(config.docs_dir)
-        data = build_all(docs, compiled)
-        for where, what, fix in data["problems"]:
-            problem(where, what, fix)
+        data = build_all(docs, rb)
+        _report(data)
         cards, items, as_of = data["cards"], data["items"], data["as_of"]
-        cov = data["coverage"]
-        # A rule item no card exercises is reported, not fatal: a rule update must not wait for a new
-        # training card. tests/training fails on it, and the coverage table shows "（没有卡片）".
-        for it in items:
-            if it["id"] not in cov:
-                log.info(message(f"content/{CARDS_FILE}", f"没有哪张卡片命中或满足全国规则的条目 {it['id']}（{it['title']}）",
-                                 "新增或修改卡片，让培训卡片覆盖每一个条目"))
         # the data file is not published
         src = files.get_file_from_path(CARDS_FILE)
         if src is not None:
@@ -929,15 +685,7 @@ class TrainingKit:
         self.cards = cards
 
         def add(uri: str) -> File:
-            existing = files.get_file_from_path(uri)
-            if existing is not None and not existing.generated_by:
-                raise error(f"content/{uri}", "这个页面由培训卡片（content/training/cards.yaml）自动生成，不能手写同名文件",
-                            f"删除 content/{uri}")
-            if existing is not None:
-                files.remove(existing)
-            f = File.generated(config, uri, content="")
-            files.append(f)
-            return f
+            return _add_generated(files, config, uri)
 
         card_files = {c["id"]: add(f"training/cards/{c['id']}.md") for c in cards}
         urls = {cid: f.url for cid, f in card_files.items()}
@@ -945,15 +693,15 @@ class TrainingKit:
             prev = (urls[cards[i - 1]["id"]], cards[i - 1]["title"]) if i > 0 else None
             nxt = (urls[cards[i + 1]["id"]], cards[i + 1]["title"]) if i + 1 < len(cards) else None
             f = card_files[c["id"]]
-            f.content_string = card_page(c, compiled, f.url, i + 1, (prev, nxt))
+            f.content_string = card_page(c, rb, f.url, i + 1, (prev, nxt))
         f = add("training/cards/index.md")
-        f.content_string = deck_index_page(cards, compiled, items, urls, f.url)
+        f.content_string = deck_index_page(cards, rb, items, urls, f.url)
         f = add("training/quiz.md")
-        f.content_string = quiz_page(cards, compiled, urls, f.url)
+        f.content_string = quiz_page(cards, rb, urls, f.url)
         f = add("training/projector.md")
         self.talks = talk_points(docs)
-        f.content_string = projector_page(cards, compiled, f.url, self.talks)
-        handouts = handout_pages(cards, compiled, as_of)
+        f.content_string = projector_page(cards, rb, f.url, self.talks)
+        handouts = handout_pages(cards, rb, as_of)
         for uri, (text, _pages) in handouts.items():
             add(uri).content_string = text
         return files
@@ -1006,6 +754,5 @@ def with_page_assets(html_text: str, page: Page) -> str:
     """Every page under training/ gets the kit's stylesheet and script (same-origin files)."""
     if not page.file.src_uri.startswith("training/"):
         return html_text
-    css = get_relative_url(CSS, page.url)
-    js = get_relative_url(JS, page.url)
-    return (f'<link rel="stylesheet" href="{css}">' + html_text + f'<script src="{js}"></script>')
+    return str(render("training/page_assets.html", css_href=get_relative_url(CSS, page.url), page_html=html_text,
+                      js_src=get_relative_url(JS, page.url)))

@@ -115,7 +115,7 @@ def test_the_kit_reports_an_uncovered_item(tmp_path, rb, today):
     data = yaml.safe_load((CONTENT / "training" / "cards.yaml").read_text(encoding="utf-8"))
     data["cards"] = [c for c in data["cards"] if c.get("facts", {}).get("dissent") != "objected_in_collective_decision"]
     (docs / "training" / "cards.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    out = training.build_all(docs, rb.compiled, today)
+    out = training.build_all(docs, rb, today)
     assert not out["problems"]
     uncovered = [it["id"] for it in out["items"] if it["id"] not in out["coverage"]]
     assert uncovered == ["nat-si-17-1-2-dissent"]
@@ -134,7 +134,7 @@ def test_the_kit_rejects_bad_cards(tmp_path, rb, today):
         {"id": "x3", "kind": "real", "case": "a.md", "facts": {"intent": "inadvertent"}},
     ]}, allow_unicode=True), encoding="utf-8")
     (docs / "cases" / "a.md").write_text("---\nkind: real\ntitle: A\nfacts: {}\n---\n## 主要事由\n\n事由。\n", encoding="utf-8")
-    out = training.build_all(docs, rb.compiled, today)
+    out = training.build_all(docs, rb, today)
     msgs = " | ".join(f"{w}: {m}" for w, m, _ in out["problems"])
     assert "x1：自查工具不接受它的事实" in msgs
     assert "content/cases/no-such-case.md 不存在" in msgs
@@ -152,7 +152,7 @@ def test_the_kit_names_every_fact_problem_of_a_card(rb, today):
 
     card = {"id": "x9", "facts": {"intent": "bogus", "loss_level": "huge"}, "jurisdiction": "national",
             "as_of": None, "where": "content/training/cards.yaml:3", "case": None}
-    problems = training.evaluate_cards([dict(card)], rb.compiled, today)
+    problems = training.evaluate_cards([dict(card)], rb, today)
     assert len(problems) == 2, problems
     for where, msg, fix in problems:
         assert where == "content/training/cards.yaml:3"
@@ -168,7 +168,7 @@ def test_the_kit_names_every_fact_problem_of_a_card(rb, today):
     orig = selfcheck.explain.evaluate
     selfcheck.explain.evaluate = no_problems
     try:
-        problems = training.evaluate_cards([dict(card)], rb.compiled, today)
+        problems = training.evaluate_cards([dict(card)], rb, today)
     finally:
         selfcheck.explain.evaluate = orig
     assert problems == [("content/training/cards.yaml:3", "卡片 x9：自查工具不接受它的事实（FactsError，没有列出具体问题）",

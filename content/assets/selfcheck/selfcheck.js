@@ -477,7 +477,7 @@ if (!window.__rcSelfcheckKeepStep) {
 // A step entry is handled here and hidden from the theme, whose instant navigation would otherwise
 // fetch and re-inject this same page on the first popstate after a full load (its location stream has
 // no value yet, so the pathname looks new). The listener must come before the theme's: an inline
-// script in the form page's <head> adds it (rongcuo_site/selfcheck_form.py POP_GUARD); this is the fallback.
+// script in the form page's <head> adds it (rongcuo_site/templates/selfcheck/head.html); this is the fallback.
 // The handler holds no answers.
 window.__rcSelfcheckPopState = () => Boolean(W.onPopState && W.onPopState());
 if (!window.__rcSelfcheckPopGuard) {

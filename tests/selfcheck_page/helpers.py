@@ -80,7 +80,7 @@ def scenarios() -> list[tuple[str, str, dict]]:
     import yaml
 
     out = []
-    for path in sorted((ROOT / "tests" / "cases").glob("*/*.yaml")):
+    for path in sorted((ROOT / "tests" / "scenarios").glob("*/*.yaml")):
         for i, sc in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
             out.append((path.parent.name, f"{path.parent.name}/{path.name}#{i + 1}", sc))
     return out

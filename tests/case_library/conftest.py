@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import link_build_cache
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -52,6 +54,7 @@ def copy_project(dest: Path) -> Path:
             shutil.copy2(src, dest / src.name)
     if (ROOT / "node_modules").exists():
         (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    link_build_cache(dest)
     return dest
 
 
@@ -109,3 +112,4 @@ def library_build(built_site, site_build_warnings) -> dict:
 @pytest.fixture(scope="session")
 def library_url(library_build, base_url):
     return base_url
+

@@ -33,6 +33,16 @@ def scripts_module(name: str):
     return __import__(name)
 
 
+def link_build_cache(copy: Path) -> None:
+    """A project copy uses the project's build cache (.cache/: the self-check's standard library
+    compiled by Pyodide under Node, about 8 s, and precompressed files), as the build of the project
+    itself does: the entries are keyed by the hash of their inputs, so a copy whose inputs differ
+    still compiles its own. Without it, every fresh copy compiled the same standard library again."""
+    cache = ROOT / ".cache"
+    cache.mkdir(exist_ok=True)
+    (copy / ".cache").symlink_to(cache)
+
+
 @pytest.fixture(scope="session")
 def rb():
     from selfcheck.load import load_rulebase
@@ -131,6 +141,7 @@ def browser():
 # ------------------------------------------------------------------------------- layers
 
 LAYERS = ("unit", "property", "build", "browser")
+_LAYER_OF: dict[str, str] = {}  # node id -> layer, set at collection (for the time per layer)
 BUILD_FIXTURES = {"built_site", "library_build"}  # the real site, or the case library built from a copy
 
 
@@ -156,5 +167,34 @@ def _layer(item: pytest.Item) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         layer = _layer(item)
+        _LAYER_OF[item.nodeid] = layer
         if not item.get_closest_marker(layer):
             item.add_marker(getattr(pytest.mark, layer))
+
+
+# ------------------------------------------------------------------------------- time per layer
+
+_LAYER_TIME: dict[str, float] = {}
+_LAYER_TESTS: dict[str, set[str]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add each phase's duration (setup, call, teardown) to the layer of its test."""
+    layer = _LAYER_OF.get(report.nodeid)
+    if layer is not None:
+        _LAYER_TIME[layer] = _LAYER_TIME.get(layer, 0.0) + report.duration
+        _LAYER_TESTS.setdefault(layer, set()).add(report.nodeid)
+
+
+@pytest.hookimpl(trylast=True)  # after the slowest durations
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """Test time per layer: the sum of setup, call and teardown of its tests (session fixtures count
+    in the setup of the first test that uses them), and how many tests ran."""
+    if not _LAYER_TIME:
+        return
+    terminalreporter.section("time per layer")
+    for layer in LAYERS:
+        if layer in _LAYER_TIME:
+            terminalreporter.write_line(
+                f"{layer:<9}{_LAYER_TIME[layer]:8.1f} s  {len(_LAYER_TESTS[layer]):4d} tests")
+    terminalreporter.write_line(f"{'total':<9}{sum(_LAYER_TIME.values()):8.1f} s")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import link_build_cache
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -52,6 +54,7 @@ def copy_project(dest: Path) -> Path:
             shutil.copy2(src, dest / src.name)
     if (ROOT / "node_modules").exists():
         (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    link_build_cache(dest)
     return dest
 
 
@@ -109,3 +112,31 @@ def library_build(built_site, site_build_warnings) -> dict:
 @pytest.fixture(scope="session")
 def library_url(library_build, base_url):
     return base_url
+
+
+BROKEN = {  # case file -> what is wrong with it in the broken_cases build
+    "disagreement": "2020-hubei-xiaogan-epidemic-pass.md",  # a disagreement without its written reason
+    "outcome": "2019-taixing-village-loan.md",  # outcome: forgiven (not an outcome)
+}
+
+
+@pytest.fixture(scope="session")
+def broken_cases(tmp_path_factory) -> dict:
+    """One strict build of a project copy with three broken case files at once: a disagreement without
+    its reason, an unknown outcome, a discipline case citing an unknown line (d9). Each is a warning of
+    the case lint, and the strict build lists every warning before it fails, so the tests that assert
+    one of them each read this build: {project, code, warnings, discipline (file name)}. (The invented
+    case is built apart: it breaks the same file as the unknown outcome.)"""
+    project = copy_project(tmp_path_factory.mktemp("broken-cases") / "project")
+    cases = project / "content" / "cases"
+    case = cases / BROKEN["disagreement"]
+    head, _, rest = case.read_text(encoding="utf-8").partition("disagreement:\n")
+    case.write_text(head + rest[rest.index("\nsource:") + 1:], encoding="utf-8")
+    case = cases / BROKEN["outcome"]
+    case.write_text(case.read_text(encoding="utf-8").replace("outcome: exempted", "outcome: forgiven", 1),
+                    encoding="utf-8")
+    disc = next(cases.glob("disc-*.md"))
+    disc.write_text(re.sub(r"^(  - id: )\S+", r"\1d9", disc.read_text(encoding="utf-8"), count=1, flags=re.M),
+                    encoding="utf-8")
+    code, warnings = build(project, project.parent / "site", strict=True)
+    return {"project": project, "code": code, "warnings": warnings, "discipline": disc.name}

@@ -14,7 +14,7 @@ import pytest
 from selfcheck.explain import evaluate
 from selfcheck.lint import line_ids, lint_case
 
-from .conftest import build, copy_project, text_of, verdict_rows
+from .conftest import text_of, verdict_rows
 from .expected import front
 
 HEADING = "违纪违法的一侧（纪律处分案例，不是容错决定）"
@@ -183,13 +183,9 @@ def test_a_discipline_case_without_sanction_or_line_is_refused(rulebase, tmp_pat
 
 
 @pytest.mark.build
-def test_a_malformed_discipline_case_fails_the_strict_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    case = next((project / "content" / "cases").glob("disc-*.md"))
-    text = case.read_text(encoding="utf-8")
-    new = re.sub(r"^(  - id: )\S+", r"\1d9", text, count=1, flags=re.M)
-    case.write_text(new, encoding="utf-8")
-    line = _line_of(new, "- id: d9")
-    code, warnings = build(project, tmp_path / "site", strict=True)
-    assert code != 0
-    assert any(f"content/cases/{case.name}:{line}" in w and "d9" in w for w in warnings), warnings
+def test_a_malformed_discipline_case_fails_the_strict_build(broken_cases):
+    name = broken_cases["discipline"]
+    line = _line_of((broken_cases["project"] / "content" / "cases" / name).read_text(encoding="utf-8"), "- id: d9")
+    assert broken_cases["code"] != 0
+    warnings = broken_cases["warnings"]
+    assert any(f"content/cases/{name}:{line}" in w and "d9" in w for w in warnings), warnings

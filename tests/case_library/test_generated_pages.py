@@ -12,7 +12,7 @@ import pytest
 from selfcheck.load import load_rulebase
 
 from . import expected
-from .conftest import ROOT, build, case_warnings, copy_project, text_of, verdict_rows
+from .conftest import BROKEN, ROOT, build, case_warnings, copy_project, text_of, verdict_rows
 
 ROW = re.compile(r"<tr data-case=\"([^\"]+)\"([^>]*)>(.*?)</tr>", re.S)
 LABEL = {"agree": "一致", "undetermined": "事实不足", "not_covered": "收录条文未涵盖", "disagree": "不一致"}
@@ -114,28 +114,19 @@ def test_agreement_table_changes_when_a_case_changes(tmp_path):
         assert got[rb.latest(j).short][:4] == (w["agree"], w["undetermined"], w["not_covered"], w["disagree"]), j
 
 
-def test_disagreement_without_reason_fails_the_strict_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    case = project / "content" / "cases" / "2020-hubei-xiaogan-epidemic-pass.md"
-    text = case.read_text(encoding="utf-8")
-    head, _, rest = text.partition("disagreement:\n")
-    rest = rest[rest.index("\nsource:") + 1:]
-    case.write_text(head + rest, encoding="utf-8")
-    code, warnings = build(project, tmp_path / "site", strict=True)
-    assert code != 0
-    mine = [w for w in warnings if "2020-hubei-xiaogan-epidemic-pass.md:" in w and "disagreement" in w]
+def test_disagreement_without_reason_fails_the_strict_build(broken_cases):
+    assert broken_cases["code"] != 0
+    warnings = broken_cases["warnings"]
+    mine = [w for w in warnings if f"{BROKEN['disagreement']}:" in w and "disagreement" in w]
     assert len(mine) == len(load_rulebase(ROOT / "rules").jurisdictions()), warnings
 
 
-def test_case_front_matter_error_fails_with_file_and_line(tmp_path):
-    project = copy_project(tmp_path / "project")
-    case = project / "content" / "cases" / "2019-taixing-village-loan.md"
-    text = case.read_text(encoding="utf-8")
-    case.write_text(text.replace("outcome: exempted", "outcome: forgiven", 1), encoding="utf-8")
+def test_case_front_matter_error_fails_with_file_and_line(broken_cases):
+    case = broken_cases["project"] / "content" / "cases" / BROKEN["outcome"]
     line = next(i for i, text_line in enumerate(case.read_text(encoding="utf-8").splitlines(), 1) if "forgiven" in text_line)
-    code, warnings = build(project, tmp_path / "site", strict=True)
-    assert code != 0
-    assert any(f"content/cases/2019-taixing-village-loan.md:{line}" in w and "forgiven" in w for w in warnings), warnings
+    assert broken_cases["code"] != 0
+    warnings = broken_cases["warnings"]
+    assert any(f"content/cases/{BROKEN['outcome']}:{line}" in w and "forgiven" in w for w in warnings), warnings
 
 
 def test_invented_case_is_refused(tmp_path):

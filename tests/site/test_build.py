@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from selfcheck.model import KINDS
+from tests.conftest import link_build_cache
 
 from .conftest import ROOT, build_site
 
@@ -78,6 +79,7 @@ def _copy_project(dst: Path) -> Path:
         shutil.copy(ROOT / name, dst / name)
     if (ROOT / "node_modules").exists():  # npm packages (Pyodide runtime): shared, not copied
         (dst / "node_modules").symlink_to(ROOT / "node_modules")
+    link_build_cache(dst)
     return dst
 
 

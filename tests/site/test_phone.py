@@ -1,6 +1,11 @@
 """Every built page on a phone (390×844): nothing makes the page scroll sideways, diagram text is at
 least 12 px as rendered, and a table wider than the screen scrolls inside its own box with its
-first column held in place."""
+first column held in place. The crawl goes through serve.py (the desktop crawl goes through nginx),
+so it also records the privacy and CSP checks for the pages as serve.py sends them.
+
+A context of its own (is_mobile, has_touch), not the desktop crawl's page resized: a phone context
+also applies the page's viewport meta element and the touch media features (pointer: coarse,
+hover: none), which a resized desktop window does not."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import page_paths
+from .conftest import CSP_PROBE, Recorder, dump, page_paths, privacy_problems
 
 PHONE = {"width": 390, "height": 844}
 MIN_DIAGRAM_PX = 12
@@ -50,12 +55,15 @@ STICKY = """() => {
 @pytest.fixture(scope="module")
 def phone_reports(browser, base_url, built_site: Path) -> dict[str, dict]:
     ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    ctx.add_init_script(CSP_PROBE)
     page = ctx.new_page()
+    rec = Recorder(page)
     out = {}
     for path in page_paths(built_site):
-        page.goto(base_url + path, wait_until="load")
+        rec.goto(base_url + path)
         page.wait_for_timeout(100)  # the theme's script wraps tables after load
-        out[path] = page.evaluate(MEASURE)
+        rec.settle(0.1)  # and no request still under way (or made in the last 0.1 s)
+        out[path] = page.evaluate(MEASURE) | rec.report(path, base_url)
         if out[path]["tables"]:
             out[path]["sticky"] = page.evaluate(STICKY)
     ctx.close()
@@ -64,6 +72,12 @@ def phone_reports(browser, base_url, built_site: Path) -> dict[str, dict]:
 
 def test_the_crawl_saw_every_page(phone_reports, built_site: Path):
     assert len(phone_reports) == len(page_paths(built_site)) > 50
+
+
+def test_serve_py_pages_request_no_other_origin_store_nothing_and_keep_the_csp(phone_reports):
+    """The desktop crawl's privacy and CSP checks (test_browser.py) for the pages as serve.py sends them."""
+    bad = privacy_problems(phone_reports)
+    assert not bad, dump(bad)
 
 
 def test_no_page_scrolls_sideways_at_390px(phone_reports):

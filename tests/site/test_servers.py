@@ -21,24 +21,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import CSP_PROBE, ROOT, dump, page_paths
+from .conftest import ROOT, dump, page_paths, privacy_problems
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import nginx_local  # noqa: E402
 import serve  # noqa: E402
 
 COMPARED = ("Content-Type", "Content-Encoding", "Content-Length", "Cache-Control", "Vary", "Location",
             "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy")
-
-
-@pytest.fixture(scope="session")
-def nginx_url(built_site, tmp_path_factory):
-    missing = nginx_local.available()
-    if missing:
-        pytest.fail(f"{missing}. Fix: run `make setup`")
-    proc, port, _ = nginx_local.start(built_site, 0, tmp_path_factory.mktemp("nginx"))
-    yield f"http://127.0.0.1:{port}/"
-    nginx_local.stop(proc)
 
 
 def fetch(base: str, path: str, encoding: str = "identity", method: str = "GET") -> tuple[int, dict, bytes]:
@@ -175,31 +164,11 @@ def test_serve_py_prints_no_traceback_when_clients_go_away(built_site):
     assert b"Traceback" not in err, err.decode(errors="replace")[-3000:]
 
 
-def test_privacy_and_csp_in_the_browser_against_nginx(browser, nginx_url, built_site):
-    """The browser suite's privacy and CSP checks, on every page, served by nginx."""
-    origin = urlsplit(nginx_url).netloc
-    ctx = browser.new_context()
-    ctx.add_init_script(CSP_PROBE)
-    page = ctx.new_page()
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    bad = {}
-    for path in page_paths(built_site):
-        requests.clear()
-        errors.clear()
-        page.goto(nginx_url + path, wait_until="load")
-        page.wait_for_timeout(150)
-        other = [u for u in requests if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-                 and urlsplit(u).netloc != origin]
-        report = {"other_origin": other, "csp": page.evaluate("window.__cspViolations"),
-                  "errors": [e for e in errors if "404" not in e or path != "404.html"],
-                  "storage": page.evaluate("() => [localStorage.length, sessionStorage.length, document.cookie]")}
-        if report["other_origin"] or report["csp"] or report["errors"] or report["storage"] != [0, 0, ""]:
-            bad[path] = report
-    ctx.close()
+def test_privacy_and_csp_in_the_browser_against_nginx(page_reports, built_site):
+    """The browser suite's privacy and CSP checks, on every page, served by nginx: the one desktop
+    crawl of the run (tests/site/conftest.py page_reports) goes through nginx."""
+    assert sorted(page_reports) == sorted(page_paths(built_site))
+    bad = privacy_problems(page_reports)
     assert not bad, dump(bad)
 
 

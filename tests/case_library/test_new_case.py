@@ -23,12 +23,17 @@ class Pipe(io.StringIO):
         return False
 
 
-def test_flags_produce_a_valid_case(tmp_path, rulebase):
+def made_case(tmp_path, rulebase, flags: list[str], name: str) -> str:
+    """The text of the case file new_case.py writes from flags alone; it passes the case lint."""
     out = io.StringIO()
-    assert new_case.main(FLAGS + ["--out-dir", str(tmp_path)], stdin=Pipe(""), out=out) == 0, out.getvalue()
-    path = tmp_path / "2024-demo-case.md"
+    assert new_case.main(flags + ["--out-dir", str(tmp_path)], stdin=Pipe(""), out=out) == 0, out.getvalue()
+    path = tmp_path / name
     assert lint_case(rulebase, path) == []
-    text = path.read_text(encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+def test_flags_produce_a_valid_case(tmp_path, rulebase):
+    text = made_case(tmp_path, rulebase, FLAGS, "2024-demo-case.md")
     for section in ("## 对应标准", "## 主要事由", "## 组织调查过程及决定意见", "## 后续跟踪管理"):
         assert section in text
 
@@ -96,11 +101,7 @@ DISCIPLINE = ["--kind", "discipline", "--slug", "demo-discipline", "--title", "�
 
 
 def test_discipline_flags_produce_a_valid_discipline_case(tmp_path, rulebase):
-    out = io.StringIO()
-    assert new_case.main(DISCIPLINE + ["--out-dir", str(tmp_path)], stdin=Pipe(""), out=out) == 0, out.getvalue()
-    path = tmp_path / "disc-2020-demo-discipline.md"
-    assert lint_case(rulebase, path) == []
-    text = path.read_text(encoding="utf-8")
+    text = made_case(tmp_path, rulebase, DISCIPLINE, "disc-2020-demo-discipline.md")
     assert "kind: discipline" in text and "decision:" not in text and "## 查处经过与处分" in text
 
 

@@ -51,7 +51,7 @@ def report_rule_problems(problems: list[Problem]) -> None:
                 allowed=p.allowed)
 
 
-def worked_examples(docs_dir: str, compiled: dict[str, Any]) -> dict[str, dict]:
+def worked_examples(docs_dir: str, rb: RuleBase | None) -> dict[str, dict]:
     """The worked examples of the explainers, each with the checker's verdict in every rule set.
 
     The build fails (a warning in strict mode) when the checker's 容错 track or a distinction's side
@@ -59,9 +59,8 @@ def worked_examples(docs_dir: str, compiled: dict[str, Any]) -> dict[str, dict]:
 
     path = Path(docs_dir) / EXAMPLES_FILE
     where = f"content/{EXAMPLES_FILE}"
-    if not path.exists() or not compiled.get("rulesets"):
+    if not path.exists() or rb is None:
         return {}
-    rb = RuleBase.from_compiled(compiled)
     out: dict[str, dict] = {}
     try:  # bounded: alias bombs, tags, huge integers… are file:line problems (selfcheck/yamlsrc.py)
         data = parse(path.read_text(encoding="utf-8"), where).data or {}
@@ -104,9 +103,9 @@ def example_line(ex: dict) -> str:
 class RulePages:
     """The 各地规定 pages, the procedure diagrams and the worked examples of one build."""
 
-    def __init__(self, compiled: dict[str, Any], docs_dir: str) -> None:
+    def __init__(self, compiled: dict[str, Any], rb: RuleBase | None, docs_dir: str) -> None:
         self.compiled = compiled
-        self.examples = worked_examples(docs_dir, compiled)
+        self.examples = worked_examples(docs_dir, rb)
 
     def add_pages(self, files: Files, config: MkDocsConfig) -> Files:
         compiled = self.compiled

@@ -659,21 +659,18 @@ def _add_generated(files: Files, config: MkDocsConfig, uri: str) -> File:
 
 
 class TrainingKit:
-    """The trainers' kit of one build: the rule base (made once the rules are known to have rule sets),
-    the cards with their verdicts and the talking points."""
+    """The trainers' kit of one build: the rule base (None when the rules have no rule set), the cards
+    with their verdicts and the talking points."""
 
-    def __init__(self, compiled: dict[str, Any]) -> None:
-        self.compiled = compiled
-        self.rb: RuleBase | None = None
+    def __init__(self, rb: RuleBase | None) -> None:
+        self.rb = rb
         self.cards: list[dict] = []
         self.talks: dict[str, dict] = {}
 
     def add_pages(self, files: Files, config: MkDocsConfig) -> Files:
-        compiled = self.compiled
-        if not compiled.get("rulesets"):  # the rule files' problems are listed above (rules_pages.py)
+        rb = self.rb  # the presenter reads the facts' names and every wording from it
+        if rb is None:  # no rule set: the rule files' problems are listed above (rules_pages.py)
             raise error("rules/", "没有可用的规则集，无法生成培训卡片", "按上方列出的文件和行号改正规则文件")
-        # the presenter reads the facts' names and every wording from it
-        rb = self.rb = RuleBase.from_compiled(compiled)
         docs = Path(config.docs_dir)
         data = build_all(docs, rb)
         _report(data)

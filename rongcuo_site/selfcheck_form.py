@@ -63,6 +63,7 @@ class SelfcheckPage:
             raise error("自查工具", f"无法准备运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
         self.compiled = compiled
         self.rules_dir = rules_dir
+        self.stdlib_zip = (stdlib_name, stdlib)  # the imports checked against it: packed as it is
         self.version = version
         self.form_pages: set[str] = set()
         sizes = {p.name: p.stat().st_size for p in runtime}
@@ -115,7 +116,7 @@ class SelfcheckPage:
         """The runtime files, with the rules compiled again from disk: a rule file changed during the
         build is caught here."""
         try:
-            manifest = selfcheck_pack.pack(Path(site_dir), self.rules_dir)
+            manifest = selfcheck_pack.pack(Path(site_dir), self.rules_dir, self.stdlib_zip)
         except selfcheck_pack.PackError as exc:
             raise error("自查工具", f"无法打包运行文件（{exc}）", "运行 `make setup` 后重新构建") from exc
         if manifest["rules_version"] != self.version:

@@ -395,8 +395,11 @@ def record_stdlib(write: bool) -> int:
     return 0
 
 
-def pack(site_dir: Path, rules_dir: Path | None = None) -> dict:
-    """Write the self-check's runtime files under site_dir/assets/selfcheck/; return the manifest."""
+def pack(site_dir: Path, rules_dir: Path | None = None, stdlib_zip: tuple[str, bytes] | None = None) -> dict:
+    """Write the self-check's runtime files under site_dir/assets/selfcheck/; return the manifest.
+
+    stdlib_zip: the (name, bytes) of site_stdlib() from a caller that has also run
+    check_wheel_imports() (the site build does both when it starts); without it, both are done here."""
     dest = Path(site_dir) / "assets" / "selfcheck"
     for old in [*dest.glob("pyodide-*"), dest / "runtime"]:  # earlier versions (and the old unversioned name)
         if old.is_dir():
@@ -411,8 +414,10 @@ def pack(site_dir: Path, rules_dir: Path | None = None) -> dict:
         old.unlink()
     for old in [*dest.glob("rules-*.json"), *dest.glob("python_stdlib-*.zip")]:
         old.unlink()
-    check_wheel_imports()
-    stdlib_name, stdlib = site_stdlib()
+    if stdlib_zip is None:
+        check_wheel_imports()
+        stdlib_zip = site_stdlib()
+    stdlib_name, stdlib = stdlib_zip
     (dest / stdlib_name).write_bytes(stdlib)
     wheel = build_wheel(dest)
     data, version, _ = compile_rules_json(rules_dir)

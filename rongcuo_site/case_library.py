@@ -50,7 +50,7 @@ from rongcuo_site.report import log, problem
 from rongcuo_site.templating import render_page
 from selfcheck import present
 from selfcheck.explain import evaluate
-from selfcheck.lint import lint_case, read_front_matter
+from selfcheck.lint import lint_case_front_matter, read_front_matter
 from selfcheck.model import RuleBase
 from selfcheck.yamlsrc import ParseFailure
 
@@ -116,11 +116,11 @@ def _load_cases(docs_dir: str, rb: RuleBase) -> tuple[list[dict], list[dict]]:
             continue
         where = f"{docs.name}/{uri}"
         try:
-            doc, _, _ = read_front_matter(path)
+            doc, file, _ = read_front_matter(path)
         except ParseFailure:
             continue  # content_checks.py reports broken front matter
         data = doc.data if isinstance(doc.data, dict) else {}
-        problems = lint_case(rb, path)
+        problems = lint_case_front_matter(rb, doc, file)  # the file is read and parsed once
         for p in problems:
             _, sep, line = p.where.rpartition(":")
             loc = f"{where}:{line}" if sep and line.isdigit() else where

@@ -72,6 +72,11 @@ def lint_case(rb: RuleBase, path: Path) -> list[Problem]:
         doc, file, _ = read_front_matter(path)
     except ParseFailure as exc:
         return exc.problems
+    return lint_case_front_matter(rb, doc, file)
+
+
+def lint_case_front_matter(rb: RuleBase, doc: Any, file: str) -> list[Problem]:
+    """The problems of a case's front matter already read by read_front_matter (doc, file)."""
     data = doc.data
 
     def where(p: tuple[Any, ...]) -> str:

@@ -69,10 +69,12 @@ def test_first_screen_holds_the_answer_why_and_next_steps(context, base_url, siz
     page.close()
 
 
-def test_a_printed_result_is_at_most_two_a4_pages(context, base_url):
-    # A new page for each verdict. Headless Chromium now and then paginated the same verdict onto three
-    # A4 pages (from new pages too, about 1 print in 14) while the two-column answers list could be
-    # split across the page break; selfcheck.css keeps that list whole (0 of 54 prints since).
+def test_a_printed_result_is_at_most_two_a4_pages(context, base_url, tmp_path):
+    # A new page for each verdict. Headless Chromium now and then paginates the same verdict onto three
+    # A4 pages, from new pages too. Keeping the two-column answers list whole (selfcheck.css) took that
+    # from about 1 print in 14 to 0 in 81 in a browser of its own, but it still happens in the whole
+    # suite now and then; the cause is not found. A failure keeps the PDF and says what a second print
+    # of the same page gives, for whoever looks into it.
     for facts in (eligible_facts(), {"intent": "inadvertent"}, {}):
         for jurisdiction in ("national", "jiangsu", "shaanxi"):
             page = checked_page(context, base_url, facts, jurisdiction)
@@ -84,8 +86,15 @@ def test_a_printed_result_is_at_most_two_a4_pages(context, base_url):
             # the comparison table prints its region names on one line
             widths = page.eval_on_selector_all(".rc-sc-compare th[scope=row]", "els => els.map(e => e.getClientRects().length)")
             assert widths and all(w == 1 for w in widths)
-            n = pdf_pages(page.pdf(format="A4"))
-            assert 1 <= n <= 2, (facts, jurisdiction, n)
+            pdf = page.pdf(format="A4")
+            n = pdf_pages(pdf)
+            if not 1 <= n <= 2:
+                kept = tmp_path / f"{jurisdiction}-{len(facts)}.pdf"
+                kept.write_bytes(pdf)
+                again = pdf_pages(page.pdf(format="A4"))
+                height = page.evaluate("() => document.querySelector('#rc-sc-verdict').getBoundingClientRect().height")
+                raise AssertionError(f"{facts}, {jurisdiction}: {n} A4 pages (a second print of the same page: "
+                                     f"{again}; verdict {height:.0f} px high in print media; PDF kept in {kept})")
             page.close()
 
 
